@@ -1,0 +1,97 @@
+"""ScopedModelAdmin: the one base every admin class uses, plus the user admin."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from bpjs_tracker.models import User
+from bpjs_tracker.querysets import ScopedQuerySet
+
+
+class ScopedModelAdmin(SimpleHistoryAdmin):
+    """Every queryset, choice list and object fetch goes through `visible_to(user)`.
+
+    An object outside the user's scope answers 404, exactly like one that does
+    not exist (Django's admin would redirect with "perhaps it was deleted?").
+    History (django-simple-history) is shown for objects in scope only.
+    """
+
+    list_per_page = 50
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404(_("Data tidak ditemukan."))
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _require_in_scope(self, request, object_id):
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404(_("Data tidak ditemukan."))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _scope_choices(self, db_field, request, kwargs):
+        if "queryset" in kwargs:
+            return
+        related = db_field.remote_field.model._default_manager.all()
+        if isinstance(related, ScopedQuerySet):
+            kwargs["queryset"] = related.visible_to(request.user)
+
+
+class RegencyListFilter(admin.SimpleListFilter):
+    """Filter by regency, offering only the regencies the user may see."""
+
+    title = _("kabupaten/kota")
+    parameter_name = "regency"
+    regency_path = "regency"
+
+    def lookups(self, request, model_admin):
+        from regencies.models import Regency
+
+        return [
+            (r.code, str(r)) for r in Regency.objects.visible_to(request.user).only("code", "name")
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{f"{self.regency_path}__code": self.value()})
+        return queryset
+
+
+def regency_filter(path: str) -> type[RegencyListFilter]:
+    """A RegencyListFilter for a model whose regency sits at `path`."""
+    return type("RegencyListFilter", (RegencyListFilter,), {"regency_path": path})
+
+
+@admin.register(User)
+class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
+    list_display = ("username", "get_full_name", "role", "regency", "branch_office", "is_active")
+    list_filter = ("role", "is_active")
+    list_select_related = ("regency", "branch_office")
+    search_fields = ("username", "first_name", "last_name", "email")
+    autocomplete_fields = ("regency", "branch_office", "work_units")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Data pribadi"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Peran dan cakupan"), {"fields": ("role", "regency", "branch_office", "work_units")}),
+        (_("Status"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")

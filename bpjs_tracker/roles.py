@@ -1,0 +1,173 @@
+"""Roles, scopes and role permissions: the only module that reads a user's role.
+
+A user holds one role and a scope (work units, a regency, a branch office, the
+province). `scope_for(user)` turns that into the regencies and units the user
+may see; `ScopedQuerySet.visible_to` applies it. Role permissions live in one
+table, `ROLE_PERMISSIONS`, synced into one Group per role by `sync_roles()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    OPD_TREASURER = "opd_treasurer", _("Bendahara OPD")
+    VILLAGE_TREASURER = "village_treasurer", _("Bendahara desa")
+    BRANCH_STAFF = "branch_staff", _("Staf kantor cabang BPJS")
+    SEKDA = "sekda", _("Sekretaris daerah (Sekda)")
+    PROVINCE_ADMIN = "province_admin", _("Administrator provinsi")
+
+
+TREASURER_ROLES = {Role.OPD_TREASURER, Role.VILLAGE_TREASURER}
+
+
+@dataclass(frozen=True)
+class Scope:
+    role: str
+    regency_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] | None = None  # None: every unit of regency_ids
+    is_province: bool = False
+
+    def q(self, *, regency_path: str, unit_path: str | None) -> Q:
+        """The filter that keeps the rows of this scope, for a model's paths."""
+        if self.unit_ids is not None and unit_path is not None:
+            return Q(**{f"{unit_path}__in": self.unit_ids})
+        return Q(**{f"{regency_path}__in": self.regency_ids})
+
+
+def scope_for(user) -> Scope | None:
+    """The scope of `user`, or None when the user may see nothing.
+
+    Inactive and anonymous users, and users without a role or without the scope
+    their role needs, get None. A superuser without a role is the deployment's
+    bootstrap account and gets the province. Cached on the user object for the
+    request.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    cached = getattr(user, "_bpjs_scope", False)
+    if cached is not False:
+        return cached
+    scope = _compute_scope(user)
+    user._bpjs_scope = scope
+    return scope
+
+
+def _compute_scope(user) -> Scope | None:
+    from regencies.models import BranchAssignment
+
+    role = user.role
+    if role == Role.PROVINCE_ADMIN or (not role and user.is_superuser):
+        return Scope(role=Role.PROVINCE_ADMIN, is_province=True)
+    if role in TREASURER_ROLES:
+        units = list(user.work_units.values_list("pk", "regency_id"))
+        if not units:
+            return None
+        return Scope(
+            role=role,
+            unit_ids=frozenset(pk for pk, _ in units),
+            regency_ids=frozenset(regency for _, regency in units),
+        )
+    if role == Role.SEKDA:
+        if user.regency_id is None:
+            return None
+        return Scope(role=role, regency_ids=frozenset({user.regency_id}))
+    if role == Role.BRANCH_STAFF:
+        if user.branch_office_id is None:
+            return None
+        regencies = BranchAssignment.objects.in_force(timezone.localdate()).filter(
+            branch_office_id=user.branch_office_id
+        )
+        return Scope(
+            role=role, regency_ids=frozenset(regencies.values_list("regency_id", flat=True))
+        )
+    return None
+
+
+# Role -> model -> actions. Reference data (regions, branch offices) is
+# read-only for everyone but the provincial administrator.
+VIEW = ("view",)
+ALL = ("view", "add", "change", "delete")
+REGION_MODELS = (
+    "regencies.province",
+    "regencies.regency",
+    "regencies.district",
+    "regencies.village",
+    "regencies.branchoffice",
+    "regencies.branchassignment",
+)
+
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.OPD_TREASURER: {
+        **dict.fromkeys(REGION_MODELS, VIEW),
+        "regencies.workunit": VIEW,
+        "regencies.coveragetarget": VIEW,
+    },
+    Role.VILLAGE_TREASURER: {
+        **dict.fromkeys(REGION_MODELS, VIEW),
+        "regencies.workunit": VIEW,
+        "regencies.coveragetarget": VIEW,
+    },
+    Role.BRANCH_STAFF: {
+        **dict.fromkeys(REGION_MODELS, VIEW),
+        "regencies.workunit": ("view", "change"),
+        "regencies.coveragetarget": VIEW,
+    },
+    Role.SEKDA: {
+        **dict.fromkeys(REGION_MODELS, VIEW),
+        "regencies.workunit": ALL,
+        "regencies.coveragetarget": ALL,
+    },
+    Role.PROVINCE_ADMIN: {
+        **dict.fromkeys(REGION_MODELS, ALL),
+        "regencies.workunit": ALL,
+        "regencies.coveragetarget": ALL,
+        "bpjs_tracker.user": ALL,
+    },
+}
+
+
+def role_group_name(role: str) -> str:
+    return f"role:{role}"
+
+
+@dataclass
+class SyncResult:
+    groups_created: int = 0
+    permissions_added: int = 0
+    permissions_removed: int = 0
+
+
+@transaction.atomic
+def sync_roles() -> SyncResult:
+    """Make one Group per role hold exactly the permissions of ROLE_PERMISSIONS (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    result = SyncResult()
+    perms = {
+        (p.content_type.app_label, p.codename): p
+        for p in Permission.objects.select_related("content_type")
+    }
+    for role in Role:
+        group, created = Group.objects.get_or_create(name=role_group_name(role))
+        result.groups_created += created
+        wanted = set()
+        for label, actions in ROLE_PERMISSIONS.get(role, {}).items():
+            app_label, model = label.split(".")
+            for action in actions:
+                key = (app_label, f"{action}_{model}")
+                if key not in perms:
+                    raise LookupError(f"Permission {key} for role {role} does not exist")
+                wanted.add(perms[key].pk)
+        current = set(group.permissions.values_list("pk", flat=True))
+        group.permissions.add(*(wanted - current))
+        group.permissions.remove(*(current - wanted))
+        result.permissions_added += len(wanted - current)
+        result.permissions_removed += len(current - wanted)
+    return result

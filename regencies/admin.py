@@ -1,0 +1,108 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from regencies.models import (
+    BranchAssignment,
+    BranchOffice,
+    CoverageTarget,
+    District,
+    Province,
+    Regency,
+    Village,
+    WorkUnit,
+)
+
+
+@admin.register(Province)
+class ProvinceAdmin(ScopedModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Regency)
+class RegencyAdmin(ScopedModelAdmin):
+    list_display = ("code", "name", "kind", "district_count")
+    list_filter = ("kind",)
+    search_fields = ("code", "name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(district_count=Count("districts"))
+
+    @admin.display(description=_("kecamatan"), ordering="district_count")
+    def district_count(self, obj):
+        return obj.district_count
+
+
+@admin.register(District)
+class DistrictAdmin(ScopedModelAdmin):
+    list_display = ("code", "name", "regency")
+    list_filter = (regency_filter("regency"),)
+    list_select_related = ("regency",)
+    search_fields = ("code", "name")
+
+
+@admin.register(Village)
+class VillageAdmin(ScopedModelAdmin):
+    list_display = ("code", "name", "kind", "district", "regency")
+    list_filter = (regency_filter("district__regency"), "kind")
+    list_select_related = ("district__regency",)
+    search_fields = ("code", "name")
+
+    @admin.display(description=_("kabupaten/kota"), ordering="district__regency__code")
+    def regency(self, obj):
+        return obj.district.regency
+
+
+class BranchAssignmentInline(admin.TabularInline):
+    model = BranchAssignment
+    extra = 0
+    fields = ("regency", "valid_from", "valid_to", "certainty", "source")
+    autocomplete_fields = ("regency",)
+
+
+@admin.register(BranchOffice)
+class BranchOfficeAdmin(ScopedModelAdmin):
+    list_display = ("short_name", "name", "level", "parent", "certainty")
+    list_filter = ("level", "certainty")
+    list_select_related = ("parent",)
+    search_fields = ("name", "short_name", "code")
+    autocomplete_fields = ("village",)
+    inlines = [BranchAssignmentInline]
+
+
+@admin.register(BranchAssignment)
+class BranchAssignmentAdmin(ScopedModelAdmin):
+    list_display = ("regency", "branch_office", "valid_from", "valid_to", "certainty")
+    list_filter = (regency_filter("regency"), "branch_office", "certainty")
+    list_select_related = ("regency", "branch_office")
+    search_fields = ("regency__code", "regency__name", "branch_office__name")
+    autocomplete_fields = ("regency", "branch_office")
+
+
+@admin.register(WorkUnit)
+class WorkUnitAdmin(ScopedModelAdmin):
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "regency",
+        "npp",
+        "jkk_risk_class",
+        "expected_workers",
+        "is_active",
+    )
+    list_filter = (regency_filter("regency"), "kind", "jkk_risk_class", "is_active")
+    list_select_related = ("regency",)
+    search_fields = ("code", "name", "npp")
+    autocomplete_fields = ("regency", "village")
+
+
+@admin.register(CoverageTarget)
+class CoverageTargetAdmin(ScopedModelAdmin):
+    list_display = ("regency", "year", "segment", "target", "source")
+    list_filter = (regency_filter("regency"), "year", "segment")
+    list_select_related = ("regency",)
+    search_fields = ("regency__code", "regency__name", "source")
+    autocomplete_fields = ("regency",)
