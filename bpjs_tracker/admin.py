@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -55,6 +56,25 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
             kwargs["queryset"] = related.visible_to(request.user)
 
 
+class ScopedInlineMixin:
+    """Inline rows and their choices go through visible_to(user) too."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        ScopedModelAdmin._scope_choices(self, db_field, request, kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ScopedTabularInline(ScopedInlineMixin, admin.TabularInline):
+    pass
+
+
+class ScopedStackedInline(ScopedInlineMixin, admin.StackedInline):
+    pass
+
+
 class RegencyListFilter(admin.SimpleListFilter):
     """Filter by regency, offering only the regencies the user may see."""
 
@@ -95,3 +115,7 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+
+# Role groups are synced from roles.ROLE_PERMISSIONS (`manage.py sync_roles`), not edited by hand.
+admin.site.unregister(Group)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.querysets import ScopedQuerySet
 from bpjs_tracker.roles import TREASURER_ROLES, Role, scope_for
@@ -58,6 +59,9 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
         help_text=_("Untuk staf BPJS Ketenagakerjaan."),
+    )
+    history = HistoricalRecords(
+        excluded_fields=["password", "last_login"], m2m_fields=[work_units], user_related_name="+"
     )
 
     objects = ScopedUserManager()

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
 from regencies.models import (
     BranchAssignment,
     BranchOffice,
@@ -55,7 +55,7 @@ class VillageAdmin(ScopedModelAdmin):
         return obj.district.regency
 
 
-class BranchAssignmentInline(admin.TabularInline):
+class BranchAssignmentInline(ScopedTabularInline):
     model = BranchAssignment
     extra = 0
     fields = ("regency", "valid_from", "valid_to", "certainty", "source")

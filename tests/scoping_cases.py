@@ -1,0 +1,57 @@
+"""For every model the admin shows: one row each role must see, one it must not.
+
+`test_scoping_matrix.py` runs every role against every registered admin with
+these; `test_every_registered_admin_has_a_scoping_case` fails when a model is
+registered without a case here, so a new admin cannot skip the matrix.
+Each case maps (world, role) to the in-scope object and world to the
+out-of-scope one (None when every role may see every row, e.g. the province).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bpjs_tracker.models import User
+from bpjs_tracker.roles import Role
+from regencies.models import (
+    BranchAssignment,
+    BranchOffice,
+    CoverageTarget,
+    District,
+    Province,
+    Regency,
+    Village,
+    WorkUnit,
+)
+from tests import factories
+
+
+@dataclass
+class Case:
+    inside: Callable[[Any, str], Any]
+    outside: Callable[[Any], Any] | None
+
+
+def _target(regency):
+    return factories.CoverageTargetFactory(regency=regency, year=2025)
+
+
+CASES: dict[type, Case] = {
+    Province: Case(lambda w, role: Province.objects.get(code="74"), None),
+    Regency: Case(lambda w, role: w.home_regency(role), lambda w: w.buton),
+    District: Case(
+        lambda w, role: w.home_regency(role).districts.first(), lambda w: w.buton.districts.first()
+    ),
+    Village: Case(
+        lambda w, role: Village.objects.filter(district__regency=w.home_regency(role)).first(),
+        lambda w: Village.objects.filter(district__regency=w.buton).first(),
+    ),
+    BranchOffice: Case(lambda w, role: w.kendari_branch, lambda w: w.baubau_branch),
+    BranchAssignment: Case(
+        lambda w, role: BranchAssignment.objects.get(regency=w.home_regency(role)),
+        lambda w: BranchAssignment.objects.get(regency=w.buton),
+    ),
+    WorkUnit: Case(lambda w, role: w.home_unit(role), lambda w: w.buton_opd),
+    CoverageTarget: Case(lambda w, role: _target(w.home_regency(role)), lambda w: _target(w.buton)),
+    User: Case(lambda w, role: w.user(role), lambda w: w.user(Role.SEKDA)),
+}
