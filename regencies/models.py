@@ -21,6 +21,18 @@ class Segment(models.TextChoices):
     WORKFORCE = "workforce", _("Seluruh pekerja formal")
 
 
+def _require_parent_prefix(code: str, parent) -> None:
+    """A region's code starts with its parent's code (74.09.01 lies in 74.09)."""
+    if code and parent is not None and not code.startswith(parent.code + "."):
+        raise ValidationError(
+            {
+                "code": _("Kode %(code)s tidak berada di bawah %(parent)s.")
+                % {"code": code, "parent": parent}
+            },
+            code="wrong_parent",
+        )
+
+
 class Province(models.Model):
     code = models.CharField(
         _("kode"), max_length=2, unique=True, validators=[codes.validate_province_code]
@@ -65,8 +77,15 @@ class Regency(models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self):
-        if self.code and self.province_id and not self.code.startswith(self.province.code + "."):
-            raise ValidationError({"code": _("Kode harus diawali kode provinsinya.")})
+        _require_parent_prefix(self.code, self.province if self.province_id else None)
+        if (
+            self.code
+            and codes.REGENCY_RE.match(self.code)
+            and self.kind != codes.regency_kind(self.code)
+        ):
+            raise ValidationError(
+                {"kind": _("Kode 01-69 untuk kabupaten, 71-99 untuk kota.")}, code="kind_mismatch"
+            )
 
 
 class District(models.Model):
@@ -91,6 +110,9 @@ class District(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        _require_parent_prefix(self.code, self.regency if self.regency_id else None)
 
 
 class Village(models.Model):
@@ -117,6 +139,18 @@ class Village(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        _require_parent_prefix(self.code, self.district if self.district_id else None)
+        if (
+            self.code
+            and codes.VILLAGE_RE.match(self.code)
+            and self.kind != codes.village_kind(self.code)
+        ):
+            raise ValidationError(
+                {"kind": _("Nomor desa diawali 2, nomor kelurahan diawali 1.")},
+                code="kind_mismatch",
+            )
 
 
 class Certainty(models.TextChoices):

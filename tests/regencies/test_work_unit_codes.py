@@ -65,3 +65,46 @@ def test_npp_must_be_digits():
     assert excinfo.value.message_dict["npp"] == [
         "NPP 'NPP-123' tidak sah: harus berupa angka (umumnya 8 digit)."
     ]
+
+
+def test_a_village_code_must_lie_under_its_district():
+    from regencies.models import District
+
+    village = Village(
+        code="74.09.02.2001",
+        name="Uji",
+        kind="desa",
+        district=District.objects.get(code="74.09.01"),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        village.full_clean(validate_unique=False)
+    assert excinfo.value.message_dict["code"] == [
+        "Kode 74.09.02.2001 tidak berada di bawah 74.09.01 Asera."
+    ]
+
+
+def test_a_village_kind_must_match_its_number():
+    from regencies.models import District
+
+    village = Village(
+        code="74.09.01.1099",
+        name="Uji",
+        kind="desa",
+        district=District.objects.get(code="74.09.01"),
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        village.full_clean()
+    assert excinfo.value.message_dict["kind"] == [
+        "Nomor desa diawali 2, nomor kelurahan diawali 1."
+    ]
+
+
+def test_region_code_format_is_validated_on_the_model():
+    regency = Regency(
+        code="74.1", name="Uji", kind="kabupaten", province=Regency.objects.first().province
+    )
+    with pytest.raises(ValidationError) as excinfo:
+        regency.full_clean()
+    assert excinfo.value.message_dict["code"] == [
+        "Kode kabupaten/kota '74.1' tidak sah: harus berbentuk 74.09 (kode Kemendagri)."
+    ]
