@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from mou.models import Agreement
 from mou.status import AgreementStatus, RecordedState, agreement_status
@@ -150,6 +151,19 @@ def test_expiring_within_keeps_agreements_in_force_that_end_soon(world):
     factories.AgreementFactory(signed_on=date(2024, 1, 1), valid_until=None)
     factories.AgreementFactory(signed_on=date(2024, 1, 1), valid_until=date(2026, 2, 1))
     assert list(Agreement.objects.expiring_within(90, DAY)) == [soon]
+
+
+def test_the_changelist_shows_and_filters_the_derived_status(client, world, province_admin):
+    expired = factories.AgreementFactory(signed_on=date(2020, 1, 1), valid_until=date(2022, 12, 31))
+    in_force = factories.AgreementFactory(signed_on=date(2024, 1, 1))
+    client.force_login(province_admin)
+    url = reverse("admin:mou_agreement_changelist")
+
+    response = client.get(url, {"status": "expired"})
+    assert list(response.context["cl"].queryset) == [expired]
+    assert "Kedaluwarsa" in response.content.decode()
+    response = client.get(url, {"status": "in_force"})
+    assert list(response.context["cl"].queryset) == [in_force]
 
 
 @pytest.mark.parametrize(
