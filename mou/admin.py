@@ -4,6 +4,8 @@ Documents are served by `<pk>/document/` after a scope check (never from a
 media URL); the per-regency page lives at `agreement/regency/<code>/`.
 """
 
+from operator import attrgetter
+
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,12 +35,16 @@ from mou.status import AgreementStatus
 from regencies.models import Regency
 
 
-def regency_overview_url(regency: Regency) -> str:
-    return reverse("admin:mou_regency_overview", args=[regency.code])
+def regency_overview_column(path: str = "regency"):
+    """A changelist column naming the row's regency, linked to its per-regency page."""
 
+    @admin.display(description=_("kabupaten/kota"), ordering=f"{path}__code")
+    def column(self, obj):
+        regency = attrgetter(path.replace("__", "."))(obj)
+        url = reverse("admin:mou_regency_overview", args=[regency.code])
+        return format_html('<a href="{}">{}</a>', url, regency)
 
-def regency_link(regency: Regency) -> str:
-    return format_html('<a href="{}">{}</a>', regency_overview_url(regency), regency)
+    return column
 
 
 class _DocumentLink:
@@ -226,9 +232,7 @@ class AgreementAdmin(DocumentAdminMixin, ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/mou/regency_overview.html", context)
 
-    @admin.display(description=_("kabupaten/kota"), ordering="regency__code")
-    def regency_overview(self, obj):
-        return regency_link(obj.regency)
+    regency_overview = regency_overview_column()
 
     @admin.display(description=_("status"))
     def status_label(self, obj):
@@ -288,9 +292,7 @@ class RegionalRegulationAdmin(DocumentAdminMixin, ScopedModelAdmin):
         "note",
     )
 
-    @admin.display(description=_("kabupaten/kota"), ordering="regency__code")
-    def regency_overview(self, obj):
-        return regency_link(obj.regency)
+    regency_overview = regency_overview_column()
 
     @admin.display(description=_("mewajibkan"))
     def mandates(self, obj):
@@ -352,9 +354,7 @@ class MonitoringMeetingAdmin(ScopedModelAdmin):
             )
         )
 
-    @admin.display(description=_("kabupaten/kota"), ordering="regency__code")
-    def regency_overview(self, obj):
-        return regency_link(obj.regency)
+    regency_overview = regency_overview_column()
 
     @admin.display(description=_("tindak lanjut terbuka"), ordering="open_count")
     def open_follow_ups(self, obj):
@@ -397,9 +397,7 @@ class FollowUpAdmin(ScopedModelAdmin):
     readonly_fields = ("status", "closed_on")
     actions = ["close_selected", "cancel_selected"]
 
-    @admin.display(description=_("kabupaten/kota"), ordering="meeting__regency__code")
-    def regency_overview(self, obj):
-        return regency_link(obj.meeting.regency)
+    regency_overview = regency_overview_column("meeting__regency")
 
     @admin.display(description=_("terlambat"), boolean=True)
     def overdue(self, obj):
