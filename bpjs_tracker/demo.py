@@ -12,6 +12,7 @@ from django.db import transaction
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role, sync_roles
 from bpjs_tracker.services import user_set_role
+from mou.demo import seed_agreements
 from regencies.models import BranchOffice, CoverageTarget, Regency, Segment, Village, WorkUnit
 from regencies.services import reference_load
 
@@ -199,5 +200,6 @@ def seed_demo() -> DemoResult:
     result = DemoResult()
     seed_work_units(result)
     seed_targets(result)
+    seed_agreements(result)
     seed_users(result)
     return result

@@ -102,33 +102,51 @@ REGION_MODELS = (
     "regencies.branchoffice",
     "regencies.branchassignment",
 )
+# Agreements, regulations, meetings, follow-ups: editors may not delete them (history
+# keeps every change); the detail rows edited inline with them may be removed.
+EDIT = ("view", "add", "change")
+MOU_RECORDS = ("mou.agreement", "mou.regionalregulation", "mou.monitoringmeeting", "mou.followup")
+MOU_DETAILS = (
+    "mou.agreementsignatory",
+    "mou.agreementsegment",
+    "mou.meetingattendee",
+    "mou.meetingfinding",
+)
+MOU_VIEW = dict.fromkeys(MOU_RECORDS + MOU_DETAILS, VIEW)
+MOU_EDIT = {**dict.fromkeys(MOU_RECORDS, EDIT), **dict.fromkeys(MOU_DETAILS, ALL)}
+MOU_ALL = dict.fromkeys(MOU_RECORDS + MOU_DETAILS, ALL)
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPD_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
+        **MOU_VIEW,
     },
     Role.VILLAGE_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
+        **MOU_VIEW,
     },
     Role.BRANCH_STAFF: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": ("view", "change"),
         "regencies.coveragetarget": VIEW,
+        **MOU_EDIT,
     },
     Role.SEKDA: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
+        **MOU_EDIT,
     },
     Role.PROVINCE_ADMIN: {
         **dict.fromkeys(REGION_MODELS, ALL),
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         "bpjs_tracker.user": ALL,
+        **MOU_ALL,
     },
 }
 

@@ -132,6 +132,8 @@ STORAGES = {
 # Uploaded files (rosters, agreements) are private: stored outside the web root
 # and served only by views that check scope. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
+# Scanned agreements and regulations: PDF only, at most this many bytes (default 10 MB).
+MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

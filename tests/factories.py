@@ -1,10 +1,23 @@
 """One factory per model (factory_boy). Reference data (regions, offices) is loaded, not built."""
 
+from datetime import date
+
 import factory
 
 from bpjs_tracker.models import User
 from bpjs_tracker.services import user_set_role
-from regencies.models import CoverageTarget, Regency, Segment, WorkUnit
+from mou.models import (
+    Agreement,
+    AgreementSegment,
+    AgreementSignatory,
+    FollowUp,
+    MeetingAttendee,
+    MeetingFinding,
+    MonitoringMeeting,
+    RecordedState,
+    RegionalRegulation,
+)
+from regencies.models import BranchOffice, CoverageTarget, Regency, Segment, WorkUnit
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -71,3 +84,86 @@ class CoverageTargetFactory(factory.django.DjangoModelFactory):
     segment = Segment.NON_ASN
     target = 100
     source = "uji"
+
+
+def _kendari():
+    return Regency.objects.get(code="74.71")
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    """A signed MoU of Kota Kendari with the Kendari branch, in force since 2024."""
+
+    class Meta:
+        model = Agreement
+
+    regency = factory.LazyFunction(_kendari)
+    branch_office = factory.LazyFunction(lambda: BranchOffice.objects.get(short_name="Kendari"))
+    kind = Agreement.Kind.MOU
+    number = factory.Sequence(lambda n: f"{n}/MOU/2024")
+    state = RecordedState.SIGNED
+    signed_on = date(2024, 1, 15)
+
+
+class AgreementSignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementSignatory
+
+    agreement = factory.SubFactory(AgreementFactory)
+    side = AgreementSignatory.Side.BPJS
+    name = "La Uno"
+    office = "Kepala BPJS Ketenagakerjaan Cabang Kendari"
+
+
+class AgreementSegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AgreementSegment
+
+    agreement = factory.SubFactory(AgreementFactory)
+    segment = Segment.NON_ASN
+
+
+class RegionalRegulationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RegionalRegulation
+
+    regency = factory.LazyFunction(_kendari)
+    kind = RegionalRegulation.Kind.HEAD
+    number = factory.Sequence(lambda n: str(n + 1))
+    year = 2024
+
+
+class MonitoringMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MonitoringMeeting
+
+    regency = factory.LazyFunction(_kendari)
+    held_on = date(2025, 3, 10)
+    place = "Kendari"
+
+
+class MeetingAttendeeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingAttendee
+
+    meeting = factory.SubFactory(MonitoringMeetingFactory)
+    party = MeetingAttendee.Party.OPD
+    name = "BPKAD"
+
+
+class MeetingFindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeetingFinding
+
+    meeting = factory.SubFactory(MonitoringMeetingFactory)
+    text = "Non-ASN terlindungi"
+    figure = 100
+
+
+class FollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FollowUp
+
+    meeting = factory.SubFactory(MonitoringMeetingFactory)
+    description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
+    owner = "BPKAD"
+    due_on = date(2025, 6, 30)

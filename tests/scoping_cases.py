@@ -13,6 +13,7 @@ from typing import Any
 
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
+from mou.models import Agreement, FollowUp, MonitoringMeeting, RegionalRegulation
 from regencies.models import (
     BranchAssignment,
     BranchOffice,
@@ -54,4 +55,20 @@ CASES: dict[type, Case] = {
     WorkUnit: Case(lambda w, role: w.home_unit(role), lambda w: w.buton_opd),
     CoverageTarget: Case(lambda w, role: _target(w.home_regency(role)), lambda w: _target(w.buton)),
     User: Case(lambda w, role: w.user(role), lambda w: w.user(Role.SEKDA)),
+    Agreement: Case(
+        lambda w, role: factories.AgreementFactory(regency=w.home_regency(role)),
+        lambda w: factories.AgreementFactory(regency=w.buton, branch_office=w.baubau_branch),
+    ),
+    RegionalRegulation: Case(
+        lambda w, role: factories.RegionalRegulationFactory(regency=w.home_regency(role)),
+        lambda w: factories.RegionalRegulationFactory(regency=w.buton),
+    ),
+    MonitoringMeeting: Case(
+        lambda w, role: factories.MonitoringMeetingFactory(regency=w.home_regency(role)),
+        lambda w: factories.MonitoringMeetingFactory(regency=w.buton),
+    ),
+    FollowUp: Case(
+        lambda w, role: factories.FollowUpFactory(meeting__regency=w.home_regency(role)),
+        lambda w: factories.FollowUpFactory(meeting__regency=w.buton),
+    ),
 }
