@@ -16,19 +16,11 @@ from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
 from bpjs_tracker.querysets import ScopedQuerySet, scoped_queryset
+from enrollment.models import Programme
 from mou.documents import document_upload_path, validate_pdf_document
 from mou.fields import ChoiceListField
 from mou.status import AgreementStatus, RecordedState, agreement_status, status_conditions
 from regencies.models import BranchOffice, Regency, Segment
-
-
-class Programme(models.TextChoices):
-    """BPJS Ketenagakerjaan programmes; regencies start with JKK and JKM (DOMAIN.md §1)."""
-
-    JKK = "JKK", _("Jaminan Kecelakaan Kerja (JKK)")
-    JKM = "JKM", _("Jaminan Kematian (JKM)")
-    JHT = "JHT", _("Jaminan Hari Tua (JHT)")
-    JP = "JP", _("Jaminan Pensiun (JP)")
 
 
 class FundingSource(models.TextChoices):
