@@ -18,8 +18,18 @@ def test_login_page_speaks_indonesian(client):
     assert "Sandi" in response.content.decode()
 
 
-def test_english_is_available(client):
-    response = client.get(reverse("admin:login"), headers={"accept-language": "en"})
+def test_indonesian_even_when_the_browser_asks_for_english(client):
+    response = client.get(reverse("admin:login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="id"' in response.content.decode()
+
+
+def test_english_is_available_from_the_language_switch(client):
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": reverse("admin:login")}
+    )
+    assert response.status_code == 302
+    response = client.get(reverse("admin:login"))
+    assert '<html lang="en"' in response.content.decode()
     assert "Password" in response.content.decode()
 
 
