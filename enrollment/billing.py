@@ -166,17 +166,31 @@ class FineMonth:
     number: int  # 1 = first month late
     start: date
     end: date
-    base: int
+    base: int  # contribution still unpaid during that month
     fine: int
 
 
 def fine_schedule(
-    *, amount: int, due_date: date, paid_on: date, fine_percent: Decimal
+    *, due_date: date, parts: list[tuple[int, date]], fine_percent: Decimal
 ) -> list[FineMonth]:
-    """One row per month `amount` was late: the fine for each month, rounded per month."""
+    """The fine for each month late, on what was still unpaid in that month.
+
+    `parts`: (amount, day it was paid, or the as-of day for what is still unpaid).
+    A part paid k months late counts in the base of months 1..k. Each month's fine
+    is rounded half up on its own, so the rows add up to the total fine.
+    """
+    lateness = [(amount, months_late(due_date=due_date, paid_on=day)) for amount, day in parts]
+    months = max((late for amount, late in lateness if amount > 0), default=0)
     rows = []
-    per_month = fine_per_month(amount=amount, fine_percent=fine_percent)
-    for number in range(1, months_late(due_date=due_date, paid_on=paid_on) + 1):
-        start = add_months(due_date, number - 1) + timedelta(days=1)
-        rows.append(FineMonth(number, start, add_months(due_date, number), amount, per_month))
+    for number in range(1, months + 1):
+        base = sum(amount for amount, late in lateness if late >= number)
+        rows.append(
+            FineMonth(
+                number,
+                add_months(due_date, number - 1) + timedelta(days=1),
+                add_months(due_date, number),
+                base,
+                fine_per_month(amount=base, fine_percent=fine_percent),
+            )
+        )
     return rows
