@@ -123,4 +123,4 @@ class RosterEntryFactory(factory.django.DjangoModelFactory):
     position = "Tenaga kebersihan"
     segment = Segment.NON_ASN
     wage = 2_750_000
-    start_date = date(2020, 1, 1)
+    start_date = date(2015, 7, 1)

@@ -8,9 +8,11 @@ from enrollment.models import Bill, Roster, RosterEntry
 from tests import factories
 
 
-def verified_roster(unit, period: date, wages=(2_750_000,), *, segment="non_asn", **entry):
-    """A verified roster of `unit` for `period`, one worker per wage."""
-    roster = factories.RosterFactory(unit=unit, period=period)
+def verified_roster(
+    unit, period: date, wages=(2_750_000,), *, segment="non_asn", status="verified", **entry
+):
+    """A roster of `unit` for `period` (verified unless `status` says), one worker per wage."""
+    roster = factories.RosterFactory(unit=unit, period=period, status=status)
     for wage in wages:
         factories.RosterEntryFactory(roster=roster, wage=wage, segment=segment, **entry)
     return roster
