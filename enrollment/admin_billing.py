@@ -161,11 +161,10 @@ class BillLineInline(ReadOnlyInline):
     fields = (
         "kind",
         "nik",
-        "programme",
         "segment",
         "wage_rp",
-        "rate",
-        "gross_rp",
+        "jkk",
+        "jkm",
         "relief_rp",
         "amount_rp",
         "adjusts",
@@ -174,19 +173,33 @@ class BillLineInline(ReadOnlyInline):
     verbose_name_plural = gettext_lazy("rincian per pekerja dan program")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("rate", "adjusts__unit")
+        return super().get_queryset(request).select_related("jkk_rate", "jkm_rate", "adjusts__unit")
 
     @admin.display(description=gettext_lazy("dasar upah"))
     def wage_rp(self, obj):
         return format_rupiah(obj.wage)
 
-    @admin.display(description=gettext_lazy("iuran normal"))
-    def gross_rp(self, obj):
-        return format_rupiah(obj.gross)
+    def _part(self, obj, programme):
+        prefix = programme.lower()
+        rate = getattr(obj, f"{prefix}_rate")
+        amount = getattr(obj, f"{prefix}_amount")
+        if rate is None and not amount:
+            return "—"
+        if obj.kind == BillLine.Kind.ADJUSTMENT:
+            return format_rupiah(amount)
+        return f"{format_rupiah(amount)} ({rate.describe() if rate else '?'})"
+
+    @admin.display(description="JKK")
+    def jkk(self, obj):
+        return self._part(obj, "JKK")
+
+    @admin.display(description="JKM")
+    def jkm(self, obj):
+        return self._part(obj, "JKM")
 
     @admin.display(description=gettext_lazy("keringanan"))
     def relief_rp(self, obj):
-        return format_rupiah(obj.relief)
+        return format_rupiah(sum(part.relief for part in obj.parts()))
 
     @admin.display(description=gettext_lazy("ditagih"))
     def amount_rp(self, obj):

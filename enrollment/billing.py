@@ -31,6 +31,10 @@ SEGMENT_BASIS: dict[str, str] = {
     "vulnerable": "bpu",
 }
 
+# The programmes a regency's bill carries (DOMAIN.md §1: JKK + JKM). Each has its own
+# group of columns on BillLine; adding JHT or JP means adding a group and a migration.
+BILLED_PROGRAMMES: tuple[str, ...] = ("JKK", "JKM")
+
 PPM = 1_000_000  # rates travel to SQL as integer parts per million: 0,24% = 2.400 ppm
 
 

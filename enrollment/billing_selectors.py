@@ -358,8 +358,8 @@ def budget_forecast(
             deduction[roster_id] += worker_part * count
         if rules.period == months[0]:
             first_month = {rid: amount for rid, (amount, _w) in sums.items()}
-        for row in rules.matrix:
-            used_rates[row.rate.pk] = row.rate
+        for rate in rules.rates:
+            used_rates[rate.pk] = rate
 
     by_regency: dict[int, ForecastRegency] = {}
     for unit in units:

@@ -1,5 +1,7 @@
 """Workers, monthly rosters and memberships (JKK/JKM) derived from verified rosters."""
 
+from typing import NamedTuple
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -628,20 +630,42 @@ class Bill(TimeStampedModel):
         return self.Status.PARTIAL if paid > 0 else self.Status.UNPAID
 
 
+class LinePart(NamedTuple):
+    """One programme's item on a bill line (what show_bill prints as a line)."""
+
+    programme: str
+    rate_id: int | None
+    gross: int
+    relief: int
+    amount: int
+
+
 class BillLine(models.Model):
-    """One worker × programme on a bill, or an adjustment carried from an earlier paid bill."""
+    """One worker on a bill, with the JKK and JKM parts; or an adjustment for an earlier paid bill.
+
+    Bills are financial documents: the NIK, segment, wage and rates are copied as
+    billed. One row per worker (not per worker × programme) because a province's
+    month is a million workers: the row count, not the width, decides how long
+    billing takes (benchmarks/README.md). `parts()` gives the per-programme items.
+    The programmes billed are `enrollment.billing.BILLED_PROGRAMMES`; each has a
+    `<programme>_rate/_gross/_relief/_amount` group of columns.
+    """
 
     class Kind(models.TextChoices):
         CONTRIBUTION = "contribution", _("Iuran")
         ADJUSTMENT = "adjustment", _("Penyesuaian")
 
+    # Only the billing service writes lines, inside the bill's transaction, so the
+    # foreign keys skip the database's per-row checks (millions of rows a month);
+    # Django still cascades and protects on delete.
     bill = models.ForeignKey(
-        Bill, on_delete=models.CASCADE, related_name="lines", verbose_name=_("tagihan")
+        Bill,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_constraint=False,
+        verbose_name=_("tagihan"),
     )
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
-    # Bills are financial documents: the NIK, segment and wage are copied as billed.
-    # The high-volume foreign keys skip the database constraint (millions of rows a
-    # month); Django still protects them on delete.
     worker = models.ForeignKey(
         Worker,
         on_delete=models.PROTECT,
@@ -652,20 +676,34 @@ class BillLine(models.Model):
         verbose_name=_("pekerja"),
     )
     nik = models.CharField(_("NIK"), max_length=16)
-    programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
     segment = models.CharField(_("kategori"), max_length=20, choices=Segment.choices)
     wage = models.BigIntegerField(_("dasar upah (Rp)"))
-    rate = models.ForeignKey(
+    jkk_rate = models.ForeignKey(
         ContributionRate,
         on_delete=models.PROTECT,
         null=True,
+        blank=True,
         related_name="+",
         db_constraint=False,
         db_index=False,
-        verbose_name=_("tarif"),
+        verbose_name=_("tarif JKK"),
     )
-    gross = models.BigIntegerField(_("iuran normal (Rp)"))
-    relief = models.BigIntegerField(_("keringanan (Rp)"), default=0)
+    jkk_gross = models.BigIntegerField(_("JKK normal (Rp)"), default=0)
+    jkk_relief = models.BigIntegerField(_("keringanan JKK (Rp)"), default=0)
+    jkk_amount = models.BigIntegerField(_("JKK ditagih (Rp)"), default=0)
+    jkm_rate = models.ForeignKey(
+        ContributionRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("tarif JKM"),
+    )
+    jkm_gross = models.BigIntegerField(_("JKM normal (Rp)"), default=0)
+    jkm_relief = models.BigIntegerField(_("keringanan JKM (Rp)"), default=0)
+    jkm_amount = models.BigIntegerField(_("JKM ditagih (Rp)"), default=0)
     amount = models.BigIntegerField(_("ditagih (Rp)"))
     adjusts = models.ForeignKey(
         Bill,
@@ -673,6 +711,7 @@ class BillLine(models.Model):
         null=True,
         blank=True,
         related_name="carried_adjustments",
+        db_constraint=False,
         db_index=False,
         verbose_name=_("menyesuaikan tagihan"),
     )
@@ -682,7 +721,7 @@ class BillLine(models.Model):
     ).as_manager()
 
     class Meta:
-        ordering = ["bill", "kind", "nik", "programme"]
+        ordering = ["bill", "kind", "nik"]
         verbose_name = _("baris tagihan")
         verbose_name_plural = _("baris tagihan")
         indexes = [
@@ -704,7 +743,29 @@ class BillLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bill} {self.nik} {self.programme}: {self.amount}"
+        return f"{self.bill} {self.nik}: {self.amount}"
+
+    def parts(self) -> list[LinePart]:
+        """The per-programme items of this line: programmes with a rate (adjustments: non-zero)."""
+        from enrollment.billing import BILLED_PROGRAMMES
+
+        items = []
+        for programme in BILLED_PROGRAMMES:
+            prefix = programme.lower()
+            rate_id = getattr(self, f"{prefix}_rate_id")
+            amount = getattr(self, f"{prefix}_amount")
+            if amount == 0 and (rate_id is None or self.kind == self.Kind.ADJUSTMENT):
+                continue
+            items.append(
+                LinePart(
+                    programme,
+                    rate_id,
+                    getattr(self, f"{prefix}_gross"),
+                    getattr(self, f"{prefix}_relief"),
+                    amount,
+                )
+            )
+        return items
 
 
 class Payment(TimeStampedModel):

@@ -39,4 +39,14 @@ def bill_of(unit, period: date) -> Bill:
 
 
 def line_amounts(bill: Bill, kind: str = "contribution") -> dict:
-    return {(ln.nik, ln.programme): ln.amount for ln in bill.lines.filter(kind=kind)}
+    """{(nik, programme): amount} of a bill's lines of `kind`."""
+    return {
+        (line.nik, part.programme): part.amount
+        for line in bill.lines.filter(kind=kind)
+        for part in line.parts()
+    }
+
+
+def programme_amounts(bill: Bill) -> dict:
+    """{programme: amount} of a one-worker bill."""
+    return {programme: amount for (_nik, programme), amount in line_amounts(bill).items()}

@@ -22,8 +22,9 @@ def _pay(bill, amount=None, reference=None, paid_on=date(2025, 2, 10)):
 
 def _adjustments(bill):
     return {
-        (ln.nik, ln.programme): (ln.amount, ln.adjusts.period)
-        for ln in bill.lines.filter(kind=BillLine.Kind.ADJUSTMENT).select_related("adjusts")
+        (line.nik, part.programme): (part.amount, line.adjusts.period)
+        for line in bill.lines.filter(kind=BillLine.Kind.ADJUSTMENT).select_related("adjusts")
+        for part in line.parts()
     }
 
 

@@ -124,3 +124,37 @@ def test_a_month_without_rates_is_refused(world):
 def test_a_period_that_is_not_the_first_of_the_month_is_refused(world):
     with pytest.raises(ValidationError):
         bill_generate(unit=world.kdi_dlhk, period=date(2025, 1, 2))
+
+
+def test_bills_are_computed_in_chunks_with_the_same_result(world, monkeypatch):
+    from enrollment.services import billing as service
+
+    monkeypatch.setattr(service, "CHUNK", 2)
+    monkeypatch.setattr(service, "PG_CHUNK", 2)
+    units = [factories.OpdFactory(code=f"74.71-POTONG{i}") for i in range(5)]
+    for index, unit in enumerate(units):
+        verified_roster(unit, JAN, [2_750_000] * (index + 1))
+    result = bills_generate(period=JAN, regency=world.kendari)
+    assert result.created == 5
+    assert [bill_of(u, JAN).total for u in units] == [14_850 * n for n in range(1, 6)]
+    assert [bill_of(u, JAN).worker_count for u in units] == [1, 2, 3, 4, 5]
+
+
+def test_a_bill_of_bpu_workers_only_is_due_in_its_own_month(world):
+    verified_roster(world.kdi_dlhk, date(2025, 7, 1), [1_000_000], segment="vulnerable")
+    bill_generate(unit=world.kdi_dlhk, period=date(2025, 7, 1))
+    bill = bill_of(world.kdi_dlhk, date(2025, 7, 1))
+    assert (bill.bases, bill.due_date) == ("bpu", date(2025, 7, 15))
+
+
+def test_a_roster_of_asn_only_gives_a_nil_bill_due_on_the_usual_date(world):
+    verified_roster(world.kdi_dlhk, JAN, [5_000_000], segment="asn")
+    bill_generate(unit=world.kdi_dlhk, period=JAN)
+    bill = bill_of(world.kdi_dlhk, JAN)
+    assert (bill.total, bill.worker_count, bill.bases, bill.due_date) == (
+        0,
+        0,
+        "",
+        date(2025, 2, 17),
+    )
+    assert bill.status_for(0) == Bill.Status.NIL

@@ -10,7 +10,12 @@ from enrollment import billing
 from enrollment.billing import RateTerms, contribution_for, relief_apply, round_half_up
 from enrollment.models import ContributionRate
 from enrollment.services.billing import bill_generate, period_rules
-from tests.enrollment.billing_helpers import bill_of, line_amounts, verified_roster
+from tests.enrollment.billing_helpers import (
+    bill_of,
+    line_amounts,
+    programme_amounts,
+    verified_roster,
+)
 from tests.factories import WorkerFactory
 
 JKK_VERY_LOW = RateTerms("percent", percent=Decimal("0.24"))
@@ -94,7 +99,7 @@ def test_a_bpu_worker_at_the_minimum_package_is_billed_16_800(world):
     verified_roster(world.kdi_dlhk, date(2025, 1, 1), [1_000_000], segment="vulnerable")
     bill_generate(unit=world.kdi_dlhk, period=date(2025, 1, 1))
     bill = bill_of(world.kdi_dlhk, date(2025, 1, 1))
-    assert {p: a for (_nik, p), a in line_amounts(bill).items()} == {"JKK": 10_000, "JKM": 6_800}
+    assert programme_amounts(bill) == {"JKK": 10_000, "JKM": 6_800}
     assert bill.total == 16_800
 
 
@@ -108,9 +113,9 @@ def test_a_month_inside_the_pp_49_2020_relief_pays_one_percent(world):
     )
     bill_generate(unit=world.kdi_dlhk, period=date(2020, 9, 1))
     bill = bill_of(world.kdi_dlhk, date(2020, 9, 1))
-    lines = {ln.programme: ln for ln in bill.lines.all()}
-    assert (lines["JKK"].gross, lines["JKK"].relief, lines["JKK"].amount) == (6_600, 6_534, 66)
-    assert (lines["JKM"].gross, lines["JKM"].relief, lines["JKM"].amount) == (8_250, 8_167, 83)
+    parts = {part.programme: part for part in bill.lines.get().parts()}
+    assert (parts["JKK"].gross, parts["JKK"].relief, parts["JKK"].amount) == (6_600, 6_534, 66)
+    assert (parts["JKM"].gross, parts["JKM"].relief, parts["JKM"].amount) == (8_250, 8_167, 83)
     assert bill.total == 149
     assert bill.relief_total == 14_701
 
@@ -151,8 +156,8 @@ def test_a_rate_change_mid_month_applies_from_the_next_month(world):
     for month in (3, 4):
         verified_roster(world.kdi_dlhk, date(2025, month, 1), [2_750_000])
         bill_generate(unit=world.kdi_dlhk, period=date(2025, month, 1))
-    march = {p: a for (_n, p), a in line_amounts(bill_of(world.kdi_dlhk, date(2025, 3, 1))).items()}
-    april = {p: a for (_n, p), a in line_amounts(bill_of(world.kdi_dlhk, date(2025, 4, 1))).items()}
+    march = programme_amounts(bill_of(world.kdi_dlhk, date(2025, 3, 1)))
+    april = programme_amounts(bill_of(world.kdi_dlhk, date(2025, 4, 1)))
     assert march == {"JKK": 6_600, "JKM": 8_250}
     assert april == {"JKK": 6_600, "JKM": 13_750}
 
@@ -162,9 +167,7 @@ def test_the_risk_class_of_the_unit_picks_the_jkk_rate(world):
     world.kdi_satpol.save()
     verified_roster(world.kdi_satpol, date(2025, 1, 1), [3_000_000])
     bill_generate(unit=world.kdi_satpol, period=date(2025, 1, 1))
-    lines = {
-        p: a for (_n, p), a in line_amounts(bill_of(world.kdi_satpol, date(2025, 1, 1))).items()
-    }
+    lines = programme_amounts(bill_of(world.kdi_satpol, date(2025, 1, 1)))
     assert lines == {"JKK": 52_200, "JKM": 9_000}
 
 
@@ -191,18 +194,22 @@ def test_the_bill_sql_agrees_with_the_python_rule_on_random_wages(world, period)
     rules = period_rules(period)
     for unit in (world.kdi_dlhk, world.kdi_satpol):
         bill = bill_of(unit, period)
-        for line in bill.lines.select_related("rate"):
-            rate = line.rate
-            terms = RateTerms(rate.kind, rate.percent, rate.amount, rate.minimum, rate.maximum)
-            gross = contribution_for(wage=line.wage, rate=terms)
+        for line in bill.lines.select_related("jkk_rate", "jkm_rate"):
             row = next(
-                r
-                for r in rules.matrix
-                if r.segment == line.segment and r.programme == line.programme
+                r for r in rules.matrix if r.segment == line.segment and r.risk_class == "very_low"
             )
-            discount = Decimal(billing.PPM - row.keep_ppm) / 10_000
-            assert (line.gross, line.amount) == (
-                gross,
-                relief_apply(amount=gross, discount_percent=discount),
-            ), line.wage
+            for part, terms in zip(line.parts(), row.parts, strict=True):
+                rate = terms.rate
+                gross = contribution_for(
+                    wage=line.wage,
+                    rate=RateTerms(
+                        rate.kind, rate.percent, rate.amount, rate.minimum, rate.maximum
+                    ),
+                )
+                discount = Decimal(billing.PPM - terms.keep_ppm) / 10_000
+                assert (part.gross, part.amount) == (
+                    gross,
+                    relief_apply(amount=gross, discount_percent=discount),
+                ), line.wage
+            assert line.amount == sum(part.amount for part in line.parts())
         assert bill.total == sum(ln.amount for ln in bill.lines.all())

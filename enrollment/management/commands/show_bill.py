@@ -25,7 +25,7 @@ class Command(ContractCommand):
         bill = Bill.objects.filter(unit=work_unit, period=period).first()
         if bill is None:
             raise bad_arguments(f"tidak ada tagihan untuk {unit} bulan {period:%Y-%m}")
-        lines = list(bill.lines.order_by("kind", "nik", "programme", "pk"))
+        lines = list(bill.lines.order_by("kind", "nik", "pk"))
         if format == "json":
             payload = {
                 "unit": work_unit.code,
@@ -33,8 +33,9 @@ class Command(ContractCommand):
                 "due_date": bill.due_date.isoformat(),
                 "total": int(bill.total),
                 "lines": [
-                    {"nik": ln.nik, "programme": ln.programme, "amount": int(ln.amount)}
-                    for ln in lines
+                    {"nik": line.nik, "programme": part.programme, "amount": int(part.amount)}
+                    for line in lines
+                    for part in line.parts()
                 ],
             }
             self.stdout.write(json.dumps(payload))
@@ -48,7 +49,8 @@ class Command(ContractCommand):
         out(f"Jatuh tempo: {bill.due_date:%d-%m-%Y}")
         for line in lines:
             kind = "" if line.kind == BillLine.Kind.CONTRIBUTION else " (penyesuaian)"
-            out(f"  {line.nik} {line.programme}{kind}: {format_rupiah(line.amount)}")
+            for part in line.parts():
+                out(f"  {line.nik} {part.programme}{kind}: {format_rupiah(part.amount)}")
         out(f"Jumlah: {format_rupiah(bill.total)}")
         out(f"Dibayar: {format_rupiah(statement.paid)}; sisa: {format_rupiah(statement.unpaid)}")
         if statement.fine:
