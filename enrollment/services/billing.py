@@ -521,6 +521,7 @@ class BillsGenerateResult:
     pending_amount: int = 0
     without_roster: int = 0  # active units in scope with no verified roster this month
     bill_ids: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # bill_refresh_for_roster only
 
     @property
     def changed(self) -> bool:
@@ -794,9 +795,16 @@ def bill_generate(*, unit: WorkUnit, period: date, by=None) -> BillsGenerateResu
 def bill_refresh_for_roster(*, roster: Roster, by=None) -> BillsGenerateResult:
     """Call after a roster is verified: bill it, recompute its unpaid bill, or carry the difference.
 
-    The roster engineer's `roster_verify` calls this inside its transaction. A
-    roster that is not verified changes nothing.
+    `roster_verify` calls this inside its transaction, after saving the roster as
+    verified (with its new `verified_at`). A roster that is not verified changes
+    nothing. When the month's rules cannot bill it (no rate or due-date rule in
+    force) nothing is billed, the verification stands, and the reason is in
+    `result.problems` for the caller to show; `generate_bills` bills it once the
+    rules exist.
     """
     if roster.status != Roster.Status.VERIFIED:
         return BillsGenerateResult(period=roster.period)
-    return bills_generate(period=roster.period, units=[roster.unit_id], by=by)
+    try:
+        return bills_generate(period=roster.period, units=[roster.unit_id], by=by)
+    except ValidationError as exc:
+        return BillsGenerateResult(period=roster.period, problems=exc.messages)

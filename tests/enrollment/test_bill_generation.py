@@ -158,3 +158,10 @@ def test_a_roster_of_asn_only_gives_a_nil_bill_due_on_the_usual_date(world):
         date(2025, 2, 17),
     )
     assert bill.status_for(0) == Bill.Status.NIL
+
+
+def test_refresh_for_a_roster_whose_month_has_no_rates_reports_it_and_bills_nothing(world):
+    roster = verified_roster(world.kdi_dlhk, date(2010, 1, 1))
+    result = bill_refresh_for_roster(roster=roster)
+    assert result.problems == ["Tidak ada tarif iuran yang berlaku untuk bulan 2010-01."]
+    assert not Bill.objects.exists()
