@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -535,11 +536,8 @@ class PaymentAdmin(ScopedModelAdmin):
     inlines = [PaymentAllocationInline]
     form = PaymentForm
     change_list_template = "admin/enrollment/payment/change_list.html"
-    autocomplete_fields = ()
 
     def get_queryset(self, request):
-        from django.db.models import Sum
-
         return super().get_queryset(request).annotate(allocated=Sum("allocations__amount"))
 
     def get_fields(self, request, obj=None):
