@@ -116,33 +116,58 @@ MOU_VIEW = dict.fromkeys(MOU_RECORDS + MOU_DETAILS, VIEW)
 MOU_EDIT = {**dict.fromkeys(MOU_RECORDS, EDIT), **dict.fromkeys(MOU_DETAILS, ALL)}
 MOU_ALL = dict.fromkeys(MOU_RECORDS + MOU_DETAILS, ALL)
 
+# Contribution rules (rates, relief, due dates and fines, holidays) are read by every
+# role and edited by the provincial administrator only. Bills are computed from verified
+# rosters and never edited by hand, by anyone (their admin is read-only).
+CONTRIBUTION_RULE_MODELS = (
+    "enrollment.contributionrate",
+    "enrollment.contributionrelief",
+    "enrollment.paymentrule",
+    "enrollment.publicholiday",
+)
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPD_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
+        **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
+        "enrollment.bill": VIEW,
+        "enrollment.payment": ("view", "add"),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
         **MOU_VIEW,
     },
     Role.VILLAGE_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
+        **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
+        "enrollment.bill": VIEW,
+        "enrollment.payment": ("view", "add"),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
         **MOU_VIEW,
     },
     Role.BRANCH_STAFF: {
         **dict.fromkeys(REGION_MODELS, VIEW),
+        **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
+        "enrollment.bill": VIEW,
+        "enrollment.payment": ("view", "add", "change"),
         "regencies.workunit": ("view", "change"),
         "regencies.coveragetarget": VIEW,
         **MOU_EDIT,
     },
     Role.SEKDA: {
         **dict.fromkeys(REGION_MODELS, VIEW),
+        **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
+        "enrollment.bill": VIEW,
+        "enrollment.payment": VIEW,
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         **MOU_EDIT,
     },
     Role.PROVINCE_ADMIN: {
         **dict.fromkeys(REGION_MODELS, ALL),
+        **dict.fromkeys(CONTRIBUTION_RULE_MODELS, ALL),
+        "enrollment.bill": VIEW,
+        "enrollment.payment": ALL,
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         "bpjs_tracker.user": ALL,

@@ -139,6 +139,11 @@ MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+# Late fines on contributions (2% a month, DOMAIN.md §2) are written for employers other
+# than state bodies; whether they bind a regency is unconfirmed, so they are a setting, on
+# by default, always shown apart from the contribution.
+BPJS_LATE_FINES = env_bool("BPJS_LATE_FINES", True)
+
 # Security (production values when DEBUG is off; `check --deploy` is clean).
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG

@@ -1,14 +1,18 @@
 """Workers, monthly rosters and memberships (JKK/JKM) derived from verified rosters."""
 
+from typing import NamedTuple
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
-from bpjs_tracker.querysets import scoped_queryset
-from regencies.models import Segment, WorkUnit
+from bpjs_tracker.querysets import ScopedQuerySet, scoped_queryset
+from bpjs_tracker.roles import scope_for
+from regencies.models import RiskClass, Segment, WorkUnit
 
 
 class Programme(models.TextChoices):
@@ -196,3 +200,658 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.worker} {self.programme} {self.unit.code}"
+
+
+# --- Contributions, bills and payments (issue #4) -----------------------------
+# Rates, reliefs, due-date/fine rules and holidays are dated data loaded from
+# fixtures/ (DOMAIN.md §2); bills are computed from verified rosters by
+# enrollment/services/billing.py; arrears and fines are derived in
+# enrollment/billing_selectors.py and never stored.
+
+
+class Basis(models.TextChoices):
+    """How BPJS Ketenagakerjaan classes a participant for contributions (DOMAIN.md §1)."""
+
+    PU = "pu", _("Penerima Upah (PU)")
+    BPU = "bpu", _("Bukan Penerima Upah (BPU)")
+
+
+class FactCertainty(models.TextChoices):
+    """How sure a rule is (DOMAIN.md: reg / rep / unc); the admin shows it beside every row."""
+
+    CONFIRMED = "confirmed", _("Terkonfirmasi (teks peraturan)")
+    REPORTED = "reported", _("Dilaporkan (BPJS/pemerintah/pers)")
+    UNCONFIRMED = "unconfirmed", _("Belum terkonfirmasi")
+
+
+class ReferenceQuerySet(ScopedQuerySet):
+    """Province-wide rules: every user with a scope reads all of them (edits: permissions)."""
+
+    def visible_to(self, user):
+        return self if scope_for(user) is not None else self.none()
+
+    def in_force(self, day):
+        return self.filter(
+            Q(effective_from__lte=day), Q(effective_to__isnull=True) | Q(effective_to__gte=day)
+        )
+
+
+class DatedRule(TimeStampedModel):
+    """A rule in force from `effective_from` to `effective_to` (inclusive; empty: open).
+
+    Two rows with the same key may not be in force on the same day. `KEY_FIELDS`
+    names the key; a blank value in one of `WILDCARD_FIELDS` means "every value",
+    so it clashes with every row of that key.
+    """
+
+    KEY_FIELDS: tuple[str, ...] = ()
+    WILDCARD_FIELDS: tuple[str, ...] = ()
+
+    effective_from = models.DateField(_("berlaku sejak"))
+    effective_to = models.DateField(
+        _("berlaku sampai"),
+        null=True,
+        blank=True,
+        help_text=_("Hari terakhir; kosong: masih berlaku."),
+    )
+    legal_basis = models.CharField(_("dasar hukum"), max_length=300)
+    certainty = models.CharField(
+        _("kepastian"),
+        max_length=12,
+        choices=FactCertainty.choices,
+        help_text=_("Baris yang belum terkonfirmasi ditandai di admin dan di ekspor."),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if self.effective_from and self.effective_to and self.effective_to < self.effective_from:
+            raise ValidationError(
+                {"effective_to": _("Tanggal akhir harus sesudah tanggal mulai.")}, code="order"
+            )
+        clash = self.overlapping().first() if self.effective_from else None
+        if clash is not None:
+            raise ValidationError(
+                _(
+                    "Periode %(start)s – %(end)s tumpang tindih dengan %(other)s "
+                    "(%(other_start)s – %(other_end)s) untuk kunci yang sama."
+                ),
+                code="overlap",
+                params={
+                    "start": self.effective_from,
+                    "end": self.effective_to or "…",
+                    "other": clash,
+                    "other_start": clash.effective_from,
+                    "other_end": clash.effective_to or "…",
+                },
+            )
+
+    def overlapping(self):
+        """Rows of the same key (blank = every value) whose periods meet this one's."""
+        rows = type(self)._default_manager.exclude(pk=self.pk)
+        for name in self.KEY_FIELDS:
+            value = getattr(self, name)
+            if name in self.WILDCARD_FIELDS:
+                if value:
+                    rows = rows.filter(Q(**{name: value}) | Q(**{name: ""}))
+            else:
+                rows = rows.filter(**{name: value})
+        if self.effective_to is not None:
+            rows = rows.filter(effective_from__lte=self.effective_to)
+        return rows.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=self.effective_from))
+
+    @property
+    def is_unconfirmed(self) -> bool:
+        return self.certainty == FactCertainty.UNCONFIRMED
+
+
+class ContributionRate(DatedRule):
+    """Programme × basis (× JKK risk class) → % of wage or a fixed monthly amount (PP 44/2015)."""
+
+    class Kind(models.TextChoices):
+        PERCENT = "percent", _("Persen dari upah/penghasilan")
+        FIXED = "fixed", _("Nominal tetap per bulan")
+
+    KEY_FIELDS = ("programme", "basis", "risk_class")
+    WILDCARD_FIELDS = ("risk_class",)
+
+    programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
+    basis = models.CharField(_("jenis peserta"), max_length=3, choices=Basis.choices)
+    risk_class = models.CharField(
+        _("kelas risiko JKK"),
+        max_length=10,
+        choices=RiskClass.choices,
+        blank=True,
+        help_text=_("Kosong: berlaku untuk semua kelas risiko."),
+    )
+    kind = models.CharField(_("bentuk"), max_length=8, choices=Kind.choices)
+    percent = models.DecimalField(
+        _("persen"),
+        max_digits=7,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Untuk bentuk persen: 0,24 berarti 0,24% dari upah."),
+    )
+    amount = models.PositiveBigIntegerField(
+        _("nominal (Rp)"), null=True, blank=True, help_text=_("Untuk bentuk nominal tetap.")
+    )
+    minimum = models.PositiveBigIntegerField(
+        _("iuran minimum (Rp)"), default=0, help_text=_("0: tanpa minimum.")
+    )
+    maximum = models.PositiveBigIntegerField(
+        _("iuran maksimum (Rp)"), null=True, blank=True, help_text=_("Kosong: tanpa maksimum.")
+    )
+    worker_share_percent = models.DecimalField(
+        _("bagian dipotong dari pekerja (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=0,
+        help_text=_(
+            "Persen iuran yang dipotong dari upah pekerja; sisanya ditanggung pemberi kerja."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme", "basis", "risk_class", "-effective_from"]
+        verbose_name = _("tarif iuran")
+        verbose_name_plural = _("tarif iuran")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="percent", percent__isnull=False, amount__isnull=True)
+                | Q(kind="fixed", amount__isnull=False, percent__isnull=True),
+                name="contribution_rate_percent_or_amount",
+                violation_error_message=_(
+                    "Tarif persen mengisi persen saja; tarif nominal mengisi nominal saja."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=True) | Q(percent__gte=0, percent__lte=100),
+                name="contribution_rate_percent_range",
+                violation_error_message=_("Persen harus antara 0 dan 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(worker_share_percent__gte=0, worker_share_percent__lte=100),
+                name="contribution_rate_worker_share_range",
+                violation_error_message=_("Bagian pekerja harus antara 0 dan 100 persen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="contribution_rate_from_before_to",
+                violation_error_message=_("Tanggal akhir harus sesudah tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.get_basis_display()} {self.risk_class or '*'}: {self.describe()}"
+
+    def describe(self) -> str:
+        """The rate as printed on a bill: "0,24%" or "Rp 6.800"."""
+        from bpjs_tracker.money import format_percent, format_rupiah
+
+        if self.kind == self.Kind.FIXED:
+            return format_rupiah(self.amount or 0)
+        return format_percent(self.percent)
+
+
+class ContributionRelief(DatedRule):
+    """A discount on contributions for contribution months (PP 49/2020: 99%, Aug 2020 – Jan 2021).
+
+    Participants whose first contribution month is on or after
+    `new_participants_from` pay their first `full_months_for_new` months in full.
+    """
+
+    KEY_FIELDS = ("programme", "basis")
+    WILDCARD_FIELDS = ("programme", "basis")
+
+    programme = models.CharField(
+        _("program"),
+        max_length=3,
+        choices=Programme.choices,
+        blank=True,
+        help_text=_("Kosong: semua."),
+    )
+    basis = models.CharField(
+        _("jenis peserta"),
+        max_length=3,
+        choices=Basis.choices,
+        blank=True,
+        help_text=_("Kosong: semua."),
+    )
+    discount_percent = models.DecimalField(_("keringanan (%)"), max_digits=5, decimal_places=2)
+    new_participants_from = models.DateField(
+        _("peserta baru sejak"),
+        null=True,
+        blank=True,
+        help_text=_("Peserta yang bulan iuran pertamanya sejak tanggal ini membayar penuh dulu."),
+    )
+    full_months_for_new = models.PositiveSmallIntegerField(
+        _("bulan penuh untuk peserta baru"), default=0
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from", "programme"]
+        verbose_name = _("keringanan iuran")
+        verbose_name_plural = _("keringanan iuran")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="contribution_relief_percent_range",
+                violation_error_message=_("Keringanan harus antara 0 dan 100 persen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="contribution_relief_from_before_to",
+                violation_error_message=_("Tanggal akhir harus sesudah tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.discount_percent}% {self.programme or _('semua program')} ({self.legal_basis})"
+        )
+
+
+class PaymentRule(DatedRule):
+    """When a contribution month is due and the late fine, for a basis (DOMAIN.md §2)."""
+
+    class Shift(models.TextChoices):
+        NEXT = "next", _("hari kerja berikutnya")
+        PREVIOUS = "previous", _("hari kerja sebelumnya")
+
+    KEY_FIELDS = ("basis",)
+    WILDCARD_FIELDS = ("basis",)
+
+    basis = models.CharField(
+        _("jenis peserta"),
+        max_length=3,
+        choices=Basis.choices,
+        blank=True,
+        help_text=_("Kosong: semua."),
+    )
+    due_day = models.PositiveSmallIntegerField(
+        _("tanggal jatuh tempo"), help_text=_("Jika bulan itu lebih pendek: hari terakhirnya.")
+    )
+    due_month_offset = models.PositiveSmallIntegerField(
+        _("bulan jatuh tempo"),
+        default=1,
+        help_text=_("0: bulan iuran itu sendiri; 1: bulan berikutnya."),
+    )
+    holiday_shift = models.CharField(
+        _("jika jatuh pada hari libur"), max_length=8, choices=Shift.choices, default=Shift.NEXT
+    )
+    fine_percent = models.DecimalField(
+        _("denda per bulan (%)"),
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Dari iuran yang belum dibayar."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-effective_from", "basis"]
+        verbose_name = _("aturan jatuh tempo dan denda")
+        verbose_name_plural = _("aturan jatuh tempo dan denda")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_day__gte=1, due_day__lte=31),
+                name="payment_rule_due_day_range",
+                violation_error_message=_("Tanggal jatuh tempo harus 1 sampai 31."),
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True) | Q(effective_to__gte=F("effective_from")),
+                name="payment_rule_from_before_to",
+                violation_error_message=_("Tanggal akhir harus sesudah tanggal mulai."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_basis_display() or _('semua')}: {self.due_day}/+{self.due_month_offset}, {self.fine_percent}%"
+
+
+class PublicHoliday(TimeStampedModel):
+    """A national holiday on which contributions cannot be paid (moves a due date)."""
+
+    date = models.DateField(_("tanggal"), unique=True)
+    name = models.CharField(_("nama"), max_length=150)
+    certainty = models.CharField(_("kepastian"), max_length=12, choices=FactCertainty.choices)
+    source = models.TextField(_("sumber"), blank=True)
+    history = HistoricalRecords()
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("hari libur nasional")
+        verbose_name_plural = _("hari libur nasional")
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+
+class BillQuerySet(scoped_queryset(regency_path="unit__regency", unit_path="unit")):
+    def with_paid(self, as_of=None):
+        """Annotate `paid`: the sum allocated to each bill (by payments made on or before `as_of`)."""
+        allocations = PaymentAllocation.objects.filter(bill=models.OuterRef("pk"))
+        if as_of is not None:
+            allocations = allocations.filter(payment__paid_on__lte=as_of)
+        from django.db.models.functions import Coalesce
+
+        paid = allocations.values("bill").annotate(s=models.Sum("amount")).values("s")
+        return self.annotate(
+            paid=Coalesce(models.Subquery(paid, output_field=models.BigIntegerField()), 0)
+        )
+
+    def locked(self):
+        """Bills with any payment allocated: never recomputed (differences go to the next bill)."""
+        return self.filter(
+            models.Exists(PaymentAllocation.objects.filter(bill=models.OuterRef("pk")))
+        )
+
+    def unlocked(self):
+        return self.exclude(
+            models.Exists(PaymentAllocation.objects.filter(bill=models.OuterRef("pk")))
+        )
+
+
+class Bill(TimeStampedModel):
+    """A work unit's contribution bill (tagihan iuran) for one month, from its verified roster."""
+
+    class Status(models.TextChoices):
+        UNPAID = "unpaid", _("Belum dibayar")
+        PARTIAL = "partial", _("Dibayar sebagian")
+        PAID = "paid", _("Lunas")
+        NIL = "nil", _("Nihil")
+
+    unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, related_name="bills", verbose_name=_("unit kerja")
+    )
+    period = models.DateField(_("bulan iuran"), help_text=_("Hari pertama bulan."))
+    due_date = models.DateField(_("jatuh tempo"))
+    contribution_total = models.BigIntegerField(_("iuran (Rp)"), default=0)
+    adjustment_total = models.BigIntegerField(_("penyesuaian (Rp)"), default=0)
+    total = models.BigIntegerField(_("jumlah tagihan (Rp)"), default=0)
+    relief_total = models.BigIntegerField(_("keringanan diberikan (Rp)"), default=0)
+    worker_count = models.PositiveIntegerField(_("jumlah pekerja"), default=0)
+    bases = models.CharField(
+        _("jenis peserta"), max_length=10, blank=True, help_text=_("PU dan/atau BPU pada tagihan.")
+    )
+    roster = models.ForeignKey(
+        Roster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="bills",
+        verbose_name=_("roster"),
+    )
+    roster_verified_at = models.DateTimeField(
+        _("verifikasi roster yang dihitung"), null=True, blank=True
+    )
+    rules_digest = models.CharField(_("sidik aturan tarif"), max_length=40, blank=True)
+    rounding_rule = models.TextField(_("aturan pembulatan"))
+    computed_at = models.DateTimeField(_("dihitung pada"))
+    history = HistoricalRecords()
+
+    objects = BillQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period", "unit__code"]
+        verbose_name = _("tagihan iuran")
+        verbose_name_plural = _("tagihan iuran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                name="bill_one_per_unit_and_month",
+                violation_error_message=_("Sudah ada tagihan untuk unit dan bulan ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="bill_period_is_first_of_month",
+                violation_error_message=_("Bulan iuran harus hari pertama bulan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.period:%Y-%m}"
+
+    def status_for(self, paid: int) -> str:
+        """Payment status given the amount paid (derived, never stored)."""
+        if self.total <= 0:
+            return self.Status.NIL
+        if paid >= self.total:
+            return self.Status.PAID
+        return self.Status.PARTIAL if paid > 0 else self.Status.UNPAID
+
+
+class LinePart(NamedTuple):
+    """One programme's item on a bill line (what show_bill prints as a line)."""
+
+    programme: str
+    rate_id: int | None
+    gross: int
+    relief: int
+    amount: int
+
+
+class BillLine(models.Model):
+    """One worker on a bill, with the JKK and JKM parts; or an adjustment for an earlier paid bill.
+
+    Bills are financial documents: the NIK, segment, wage and rates are copied as
+    billed. One row per worker (not per worker × programme) because a province's
+    month is a million workers: the row count, not the width, decides how long
+    billing takes (benchmarks/README.md). `parts()` gives the per-programme items.
+    The programmes billed are `enrollment.billing.BILLED_PROGRAMMES`; each has a
+    `<programme>_rate/_gross/_relief/_amount` group of columns.
+    """
+
+    class Kind(models.TextChoices):
+        CONTRIBUTION = "contribution", _("Iuran")
+        ADJUSTMENT = "adjustment", _("Penyesuaian")
+
+    # Only the billing service writes lines, inside the bill's transaction, so the
+    # foreign keys skip the database's per-row checks (millions of rows a month);
+    # Django still cascades and protects on delete.
+    bill = models.ForeignKey(
+        Bill,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_constraint=False,
+        verbose_name=_("tagihan"),
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    worker = models.ForeignKey(
+        Worker,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("pekerja"),
+    )
+    nik = models.CharField(_("NIK"), max_length=16)
+    segment = models.CharField(_("kategori"), max_length=20, choices=Segment.choices)
+    wage = models.BigIntegerField(_("dasar upah (Rp)"))
+    jkk_rate = models.ForeignKey(
+        ContributionRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("tarif JKK"),
+    )
+    jkk_gross = models.BigIntegerField(_("JKK normal (Rp)"), default=0)
+    jkk_relief = models.BigIntegerField(_("keringanan JKK (Rp)"), default=0)
+    jkk_amount = models.BigIntegerField(_("JKK ditagih (Rp)"), default=0)
+    jkm_rate = models.ForeignKey(
+        ContributionRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("tarif JKM"),
+    )
+    jkm_gross = models.BigIntegerField(_("JKM normal (Rp)"), default=0)
+    jkm_relief = models.BigIntegerField(_("keringanan JKM (Rp)"), default=0)
+    jkm_amount = models.BigIntegerField(_("JKM ditagih (Rp)"), default=0)
+    amount = models.BigIntegerField(_("ditagih (Rp)"))
+    adjusts = models.ForeignKey(
+        Bill,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="carried_adjustments",
+        db_constraint=False,
+        db_index=False,
+        verbose_name=_("menyesuaikan tagihan"),
+    )
+
+    objects = scoped_queryset(
+        regency_path="bill__unit__regency", unit_path="bill__unit"
+    ).as_manager()
+
+    class Meta:
+        ordering = ["bill", "kind", "nik"]
+        verbose_name = _("baris tagihan")
+        verbose_name_plural = _("baris tagihan")
+        indexes = [
+            models.Index(
+                fields=["adjusts"],
+                condition=Q(adjusts__isnull=False),
+                name="bill_line_adjusts_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="contribution", adjusts__isnull=True)
+                | Q(kind="adjustment", adjusts__isnull=False),
+                name="bill_line_adjustment_names_its_bill",
+                violation_error_message=_(
+                    "Baris penyesuaian harus menunjuk tagihan yang disesuaikan."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.bill} {self.nik}: {self.amount}"
+
+    def parts(self) -> list[LinePart]:
+        """The per-programme items of this line: programmes with a rate (adjustments: non-zero)."""
+        from enrollment.billing import BILLED_PROGRAMMES
+
+        items = []
+        for programme in BILLED_PROGRAMMES:
+            prefix = programme.lower()
+            rate_id = getattr(self, f"{prefix}_rate_id")
+            amount = getattr(self, f"{prefix}_amount")
+            if amount == 0 and (rate_id is None or self.kind == self.Kind.ADJUSTMENT):
+                continue
+            items.append(
+                LinePart(
+                    programme,
+                    rate_id,
+                    getattr(self, f"{prefix}_gross"),
+                    getattr(self, f"{prefix}_relief"),
+                    amount,
+                )
+            )
+        return items
+
+
+class Payment(TimeStampedModel):
+    """Money a work unit paid: amount, date and the bank's or BPJS's reference."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Dicatat manual")
+        IMPORT = "import", _("Impor berkas bank/BPJS")
+
+    unit = models.ForeignKey(
+        WorkUnit, on_delete=models.PROTECT, related_name="payments", verbose_name=_("unit kerja")
+    )
+    amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
+    paid_on = models.DateField(_("tanggal bayar"))
+    reference = models.CharField(
+        _("referensi"),
+        max_length=100,
+        help_text=_("Nomor referensi bank atau BPJS; unik per unit."),
+    )
+    source = models.CharField(
+        _("sumber"), max_length=8, choices=Source.choices, default=Source.MANUAL
+    )
+    source_file = models.CharField(_("berkas impor"), max_length=255, blank=True)
+    note = models.TextField(_("catatan"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dicatat oleh"),
+    )
+    history = HistoricalRecords()
+
+    objects = scoped_queryset(regency_path="unit__regency", unit_path="unit").as_manager()
+
+    class Meta:
+        ordering = ["-paid_on", "unit__code"]
+        verbose_name = _("pembayaran iuran")
+        verbose_name_plural = _("pembayaran iuran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "reference"],
+                name="payment_reference_once_per_unit",
+                violation_error_message=_("Referensi pembayaran ini sudah dicatat untuk unit ini."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("Jumlah pembayaran harus lebih dari nol."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.paid_on:%Y-%m-%d} {self.reference}"
+
+
+class PaymentAllocation(models.Model):
+    """The part of a payment that settles one bill."""
+
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="allocations", verbose_name=_("pembayaran")
+    )
+    bill = models.ForeignKey(
+        Bill, on_delete=models.PROTECT, related_name="allocations", verbose_name=_("tagihan")
+    )
+    amount = models.PositiveBigIntegerField(_("jumlah (Rp)"))
+
+    objects = scoped_queryset(
+        regency_path="bill__unit__regency", unit_path="bill__unit"
+    ).as_manager()
+
+    class Meta:
+        ordering = ["bill__period"]
+        verbose_name = _("alokasi pembayaran")
+        verbose_name_plural = _("alokasi pembayaran")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["payment", "bill"], name="payment_allocation_once_per_bill"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="payment_allocation_amount_positive",
+                violation_error_message=_("Jumlah alokasi harus lebih dari nol."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.payment} → {self.bill}: {self.amount}"

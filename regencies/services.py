@@ -1,6 +1,7 @@
 """Writes for reference data: load or refresh regions and branch offices from fixtures/."""
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -331,8 +332,21 @@ def _assign_and_save(obj, values: dict) -> None:
     obj.save()
 
 
+# Other apps add their reference data (rates, benefit schedules, ...) here from their
+# AppConfig.ready(), so `reference_load` and `manage.py load_reference` load everything
+# in one transaction without regencies importing them. A loader takes the fixtures
+# directory, returns counts per model and raises ReferenceDataError on bad rows.
+ReferenceLoader = Callable[[Path], dict[str, ModelCounts]]
+_extra_loaders: dict[str, ReferenceLoader] = {}
+
+
+def register_reference_loader(name: str, loader: ReferenceLoader) -> None:
+    """Run `loader` after regions and offices on every `reference_load` (idempotent by name)."""
+    _extra_loaders[name] = loader
+
+
 def reference_load(*, directory: Path | None = None) -> ReferenceLoadResult:
-    """Load or refresh regions and branch offices from `directory`, all or nothing.
+    """Load or refresh regions, branch offices and registered data from `directory`, all or nothing.
 
     Rows are matched by code and only created or updated when they differ, so a
     second run changes nothing. Rows no longer in the source are kept (work units
@@ -351,4 +365,6 @@ def reference_load(*, directory: Path | None = None) -> ReferenceLoadResult:
     with transaction.atomic():
         _sync_regions(regencies, districts, villages, result)
         _sync_branches(directory, result)
+        for loader in _extra_loaders.values():
+            result.counts.update(loader(directory))
     return result

@@ -1,8 +1,9 @@
 """One factory per model (factory_boy). Reference data (regions, offices) is loaded, not built."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
+from django.utils import timezone
 
 from bpjs_tracker.models import User
 from bpjs_tracker.services import user_set_role
@@ -167,3 +168,53 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
     owner = "BPKAD"
     due_on = date(2025, 6, 30)
+
+
+# --- Workers and verified rosters for billing tests (issue #4) ---------------------
+# Built directly, not through the roster import service (issue #3), so billing tests
+# do not depend on it.
+
+
+def _nik(worker) -> str:
+    """A well-formed NIK: Kota Kendari (74.71.01), birth date (+40 on the day for women), serial."""
+    day = worker.birth_date.day + (40 if worker.sex == "P" else 0)
+    return f"747101{day:02d}{worker.birth_date:%m%y}{worker.serial:04d}"
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollment.Worker"
+        exclude = ("serial",)
+
+    serial = factory.Sequence(lambda n: n % 9999 + 1)
+    name = factory.Sequence(lambda n: f"Pekerja {n}")
+    birth_date = factory.Sequence(lambda n: date(1980, 1, 1) + timedelta(days=n * 37 % 9000))
+    sex = "L"
+    nik = factory.LazyAttribute(_nik)
+
+
+class RosterFactory(factory.django.DjangoModelFactory):
+    """A verified roster (status verified, verified now); pass status= for others."""
+
+    class Meta:
+        model = "enrollment.Roster"
+
+    unit = factory.SubFactory(OpdFactory)
+    period = date(2025, 1, 1)
+    file = factory.LazyAttribute(lambda o: f"rosters/{o.unit.code}/{o.period:%Y-%m}/roster.csv")
+    original_name = "roster.csv"
+    status = "verified"
+    verified_at = factory.LazyFunction(timezone.now)
+
+
+class RosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "enrollment.RosterEntry"
+
+    roster = factory.SubFactory(RosterFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    row_number = factory.Sequence(lambda n: n + 2)
+    position = "Tenaga kebersihan"
+    segment = Segment.NON_ASN
+    wage = 2_750_000
+    start_date = date(2015, 7, 1)

@@ -9,10 +9,20 @@ out-of-scope one (None when every role may see every row, e.g. the province).
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
+from enrollment.models import (
+    Bill,
+    ContributionRate,
+    ContributionRelief,
+    Payment,
+    PaymentRule,
+    PublicHoliday,
+)
+from enrollment.services.billing import bill_generate
 from mou.models import Agreement, FollowUp, MonitoringMeeting, RegionalRegulation
 from regencies.models import (
     BranchAssignment,
@@ -35,6 +45,19 @@ class Case:
 
 def _target(regency):
     return factories.CoverageTargetFactory(regency=regency, year=2025)
+
+
+def _bill(unit):
+    roster = factories.RosterFactory(unit=unit, period=date(2025, 1, 1))
+    factories.RosterEntryFactory(roster=roster)
+    bill_generate(unit=unit, period=roster.period)
+    return Bill.objects.get(unit=unit, period=roster.period)
+
+
+def _payment(unit):
+    return Payment.objects.create(
+        unit=unit, amount=14_850, paid_on=date(2025, 2, 10), reference=f"UJI-{unit.code}"
+    )
 
 
 CASES: dict[type, Case] = {
@@ -71,4 +94,11 @@ CASES: dict[type, Case] = {
         lambda w, role: factories.FollowUpFactory(meeting__regency=w.home_regency(role)),
         lambda w: factories.FollowUpFactory(meeting__regency=w.buton),
     ),
+    # Contributions (issue #4): bills and payments belong to a unit; rules are province-wide.
+    Bill: Case(lambda w, role: _bill(w.home_unit(role)), lambda w: _bill(w.buton_opd)),
+    Payment: Case(lambda w, role: _payment(w.home_unit(role)), lambda w: _payment(w.buton_opd)),
+    ContributionRate: Case(lambda w, role: ContributionRate.objects.first(), None),
+    ContributionRelief: Case(lambda w, role: ContributionRelief.objects.first(), None),
+    PaymentRule: Case(lambda w, role: PaymentRule.objects.first(), None),
+    PublicHoliday: Case(lambda w, role: PublicHoliday.objects.first(), None),
 }

@@ -7,7 +7,7 @@ from regencies.services import ReferenceDataError, reference_load
 
 
 class Command(BaseCommand):
-    help = "Load or refresh reference data (regions of province 74, BPJS offices, role permissions). Idempotent."
+    help = "Load or refresh reference data (regions of province 74, BPJS offices, contribution rates and rules, role permissions). Idempotent."
 
     def add_arguments(self, parser):
         parser.add_argument(

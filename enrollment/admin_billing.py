@@ -1,0 +1,672 @@
+"""Admin for contributions: rates and rules, bills (read-only), payments, arrears and forecast views."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.http import HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
+from bpjs_tracker.money import format_rupiah
+from enrollment.billing_exports import forecast_workbook
+from enrollment.billing_selectors import (
+    PaymentRuleBook,
+    allocations_prefetch,
+    bill_statement,
+    budget_forecast,
+    units_in_arrears,
+    villages_paid_full_year,
+)
+from enrollment.models import (
+    Bill,
+    BillLine,
+    ContributionRate,
+    ContributionRelief,
+    FactCertainty,
+    Payment,
+    PaymentAllocation,
+    PaymentRule,
+    PublicHoliday,
+)
+from enrollment.services.payments import STATUS_LABELS, payment_record, payments_import
+from regencies.models import Regency
+
+# --- contribution rules: read by all, edited by the provincial administrator -----------
+
+
+def certainty_badge(obj) -> str:
+    label = FactCertainty(obj.certainty).label
+    if obj.certainty == FactCertainty.UNCONFIRMED:
+        return format_html('<strong style="color:#ba2121">⚠ {}</strong>', label)
+    return label
+
+
+class RuleAdmin(ScopedModelAdmin):
+    list_filter = ("certainty",)
+    search_fields = ("legal_basis", "note")
+    date_hierarchy = "effective_from"
+
+    @admin.display(description=gettext_lazy("kepastian"), ordering="certainty")
+    def certainty_display(self, obj):
+        return certainty_badge(obj)
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(RuleAdmin):
+    list_display = (
+        "programme",
+        "basis",
+        "risk_class_display",
+        "rate_display",
+        "limits",
+        "effective_from",
+        "effective_to",
+        "legal_basis",
+        "certainty_display",
+    )
+    list_filter = ("certainty", "programme", "basis", "risk_class")
+
+    @admin.display(description=gettext_lazy("kelas risiko"), ordering="risk_class")
+    def risk_class_display(self, obj):
+        return obj.get_risk_class_display() or _("semua")
+
+    @admin.display(description=gettext_lazy("tarif"))
+    def rate_display(self, obj):
+        return obj.describe()
+
+    @admin.display(description=gettext_lazy("min – maks"))
+    def limits(self, obj):
+        if not obj.minimum and obj.maximum is None:
+            return "—"
+        return f"{format_rupiah(obj.minimum)} – {format_rupiah(obj.maximum) or '…'}"
+
+
+@admin.register(ContributionRelief)
+class ContributionReliefAdmin(RuleAdmin):
+    list_display = (
+        "discount_percent",
+        "programme",
+        "basis",
+        "effective_from",
+        "effective_to",
+        "new_participants_from",
+        "full_months_for_new",
+        "legal_basis",
+        "certainty_display",
+    )
+
+
+@admin.register(PaymentRule)
+class PaymentRuleAdmin(RuleAdmin):
+    list_display = (
+        "basis",
+        "due_day",
+        "due_month_offset",
+        "holiday_shift",
+        "fine_percent",
+        "effective_from",
+        "effective_to",
+        "legal_basis",
+        "certainty_display",
+    )
+
+
+@admin.register(PublicHoliday)
+class PublicHolidayAdmin(ScopedModelAdmin):
+    list_display = ("date", "name", "certainty_display")
+    list_filter = ("certainty",)
+    date_hierarchy = "date"
+    search_fields = ("name",)
+
+    @admin.display(description=gettext_lazy("kepastian"), ordering="certainty")
+    def certainty_display(self, obj):
+        return certainty_badge(obj)
+
+
+# --- bills ----------------------------------------------------------------------------
+
+
+class ReadOnlyInline(ScopedTabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BillLineInline(ReadOnlyInline):
+    model = BillLine
+    fk_name = "bill"
+    fields = (
+        "kind",
+        "nik",
+        "segment",
+        "wage_rp",
+        "jkk",
+        "jkm",
+        "relief_rp",
+        "amount_rp",
+        "adjusts",
+    )
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("rincian per pekerja dan program")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("jkk_rate", "jkm_rate", "adjusts__unit")
+
+    @admin.display(description=gettext_lazy("dasar upah"))
+    def wage_rp(self, obj):
+        return format_rupiah(obj.wage)
+
+    def _part(self, obj, programme):
+        prefix = programme.lower()
+        rate = getattr(obj, f"{prefix}_rate")
+        amount = getattr(obj, f"{prefix}_amount")
+        if rate is None and not amount:
+            return "—"
+        if obj.kind == BillLine.Kind.ADJUSTMENT:
+            return format_rupiah(amount)
+        return f"{format_rupiah(amount)} ({rate.describe() if rate else '?'})"
+
+    @admin.display(description="JKK")
+    def jkk(self, obj):
+        return self._part(obj, "JKK")
+
+    @admin.display(description="JKM")
+    def jkm(self, obj):
+        return self._part(obj, "JKM")
+
+    @admin.display(description=gettext_lazy("keringanan"))
+    def relief_rp(self, obj):
+        return format_rupiah(sum(part.relief for part in obj.parts()))
+
+    @admin.display(description=gettext_lazy("ditagih"))
+    def amount_rp(self, obj):
+        return format_rupiah(obj.amount)
+
+
+class BillAllocationInline(ReadOnlyInline):
+    model = PaymentAllocation
+    fields = ("payment", "paid_on", "amount_rp")
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("pembayaran")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("payment__unit")
+
+    @admin.display(description=gettext_lazy("tanggal bayar"))
+    def paid_on(self, obj):
+        return obj.payment.paid_on
+
+    @admin.display(description=gettext_lazy("jumlah"))
+    def amount_rp(self, obj):
+        return format_rupiah(obj.amount)
+
+
+@admin.register(Bill)
+class BillAdmin(ScopedModelAdmin):
+    """Bills are computed (generate_bills, roster verification): read-only for every role."""
+
+    list_display = (
+        "unit",
+        "period_display",
+        "due_date",
+        "total_rp",
+        "paid_rp",
+        "unpaid_rp",
+        "fine_rp",
+        "status_display",
+    )
+    list_filter = (regency_filter("unit__regency"), "unit__kind")
+    list_select_related = ("unit__regency",)
+    search_fields = ("unit__code", "unit__name")
+    date_hierarchy = "period"
+    inlines = [BillLineInline, BillAllocationInline]
+    change_list_template = "admin/enrollment/bill/change_list.html"
+    fields = (
+        "unit",
+        "period",
+        "due_date",
+        "contribution_total_rp",
+        "adjustment_total_rp",
+        "total_rp",
+        "relief_total_rp",
+        "worker_count",
+        "paid_rp",
+        "unpaid_rp",
+        "status_display",
+        "fine_rp",
+        "fine_schedule",
+        "roster",
+        "roster_verified_at",
+        "computed_at",
+        "rounding_rule",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related(allocations_prefetch())
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        rules = PaymentRuleBook()
+        for bill in changelist.result_list:
+            bill.statement = bill_statement(bill, rules=rules)
+        return changelist
+
+    def _statement(self, obj):
+        if not hasattr(obj, "statement"):
+            obj.statement = bill_statement(obj)
+        return obj.statement
+
+    @admin.display(description=gettext_lazy("bulan iuran"), ordering="period")
+    def period_display(self, obj):
+        return f"{obj.period:%Y-%m}"
+
+    @admin.display(description=gettext_lazy("jumlah tagihan"), ordering="total")
+    def total_rp(self, obj):
+        return format_rupiah(obj.total)
+
+    @admin.display(description=gettext_lazy("iuran"))
+    def contribution_total_rp(self, obj):
+        return format_rupiah(obj.contribution_total)
+
+    @admin.display(description=gettext_lazy("penyesuaian"))
+    def adjustment_total_rp(self, obj):
+        return format_rupiah(obj.adjustment_total)
+
+    @admin.display(description=gettext_lazy("keringanan diberikan"))
+    def relief_total_rp(self, obj):
+        return format_rupiah(obj.relief_total)
+
+    @admin.display(description=gettext_lazy("dibayar"))
+    def paid_rp(self, obj):
+        return format_rupiah(self._statement(obj).paid)
+
+    @admin.display(description=gettext_lazy("tunggakan"))
+    def unpaid_rp(self, obj):
+        return format_rupiah(self._statement(obj).unpaid)
+
+    @admin.display(description=gettext_lazy("denda (terpisah)"))
+    def fine_rp(self, obj):
+        statement = self._statement(obj)
+        if not statement.fine:
+            return "—"
+        return _("%(fine)s (%(months)s bln × %(pct)s%%)") % {
+            "fine": format_rupiah(statement.fine),
+            "months": len(statement.fine_months),
+            "pct": statement.fine_percent,
+        }
+
+    @admin.display(description=gettext_lazy("status"))
+    def status_display(self, obj):
+        return self._statement(obj).status_label
+
+    @admin.display(description=gettext_lazy("denda per bulan keterlambatan"))
+    def fine_schedule(self, obj):
+        rows = self._statement(obj).fine_months
+        if not rows:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "{}. {} – {}: {} ({} {})",
+            (
+                (
+                    m.number,
+                    f"{m.start:%d-%m-%Y}",
+                    f"{m.end:%d-%m-%Y}",
+                    format_rupiah(m.fine),
+                    _("dari"),
+                    format_rupiah(m.base),
+                )
+                for m in rows
+            ),
+        )
+
+    # --- arrears and forecast pages ---------------------------------------------------
+
+    def get_urls(self):
+        return [
+            path(
+                "arrears/",
+                self.admin_site.admin_view(self.arrears_view),
+                name="enrollment_bill_arrears",
+            ),
+            path(
+                "forecast/",
+                self.admin_site.admin_view(self.forecast_view),
+                name="enrollment_bill_forecast",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _require_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+
+    def _regency(self, request, regencies):
+        code = request.GET.get("regency") or ""
+        return next((r for r in regencies if r.code == code), None)
+
+    def arrears_view(self, request):
+        """Units in arrears per regency, and villages that paid all 12 months of a year."""
+        self._require_view(request)
+        regencies = list(Regency.objects.visible_to(request.user))
+        regency = self._regency(request, regencies)
+        as_of = _parse_date(request.GET.get("as_of")) or timezone.localdate()
+        year = _parse_int(request.GET.get("year")) or as_of.year - 1
+        arrears = units_in_arrears(user=request.user, regency=regency, as_of=as_of)
+        full_year = (
+            villages_paid_full_year(user=request.user, regency=regency, year=year, as_of=as_of)
+            if regency
+            else None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Tunggakan iuran"),
+            "regencies": regencies,
+            "regency": regency,
+            "as_of": as_of,
+            "year": year,
+            "arrears": arrears,
+            "total_unpaid": sum(a.unpaid for a in arrears),
+            "total_fine": sum(a.fine for a in arrears),
+            "full_year": full_year,
+        }
+        return TemplateResponse(request, "admin/enrollment/bill/arrears.html", context)
+
+    def forecast_view(self, request):
+        """Next year's budget per regency and unit, with an .xlsx download."""
+        self._require_view(request)
+        regencies = list(Regency.objects.visible_to(request.user))
+        regency = self._regency(request, regencies)
+        year = _parse_int(request.GET.get("year")) or timezone.localdate().year + 1
+        growth = _parse_decimal(request.GET.get("growth"))
+        wage_change = _parse_decimal(request.GET.get("wage_change"))
+        try:
+            forecast = budget_forecast(
+                user=request.user,
+                year=year,
+                regency=regency,
+                growth_percent=growth,
+                wage_change_percent=wage_change,
+            )
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            forecast = None
+        if forecast is not None and request.GET.get("format") == "xlsx":
+            response = HttpResponse(
+                forecast_workbook(forecast),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            name = f"proyeksi-iuran-{year}-{regency.code if regency else 'semua'}.xlsx"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Proyeksi anggaran iuran tahun %(year)s") % {"year": year},
+            "regencies": regencies,
+            "regency": regency,
+            "year": year,
+            "growth": growth,
+            "wage_change": wage_change,
+            "forecast": forecast,
+            "xlsx_query": _with_param(request, "format", "xlsx"),
+        }
+        return TemplateResponse(request, "admin/enrollment/bill/forecast.html", context)
+
+
+def _parse_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_int(value) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _parse_decimal(value) -> Decimal:
+    try:
+        number = Decimal((value or "0").replace(",", "."))
+    except InvalidOperation:
+        return Decimal(0)
+    return number if number.is_finite() and Decimal(-100) < number <= Decimal(1000) else Decimal(0)
+
+
+def _with_param(request, name, value) -> str:
+    query = request.GET.copy()
+    query[name] = value
+    return query.urlencode()
+
+
+# --- payments ---------------------------------------------------------------------------
+
+
+class PaymentAllocationInline(ReadOnlyInline):
+    model = PaymentAllocation
+    fields = ("bill", "amount_rp")
+    readonly_fields = fields
+    verbose_name_plural = gettext_lazy("dialokasikan ke tagihan")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("bill__unit")
+
+    @admin.display(description=gettext_lazy("jumlah"))
+    def amount_rp(self, obj):
+        return format_rupiah(obj.amount)
+
+
+class PaymentForm(forms.ModelForm):
+    bill = forms.ModelChoiceField(
+        queryset=Bill.objects.none(),
+        required=False,
+        label=gettext_lazy("untuk tagihan"),
+        help_text=gettext_lazy("Kosong: dialokasikan ke tagihan belum lunas yang paling lama."),
+    )
+
+    class Meta:
+        model = Payment
+        fields = ("unit", "amount", "paid_on", "reference", "note")
+
+    def clean(self):
+        data = super().clean()
+        paid_on, bill, unit = data.get("paid_on"), data.get("bill"), data.get("unit")
+        if paid_on and paid_on > timezone.localdate():
+            self.add_error("paid_on", _("Tanggal bayar belum terjadi."))
+        if bill and unit and bill.unit_id != unit.pk:
+            self.add_error("bill", _("Tagihan ini bukan milik unit yang dipilih."))
+        return data
+
+
+class PaymentImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("berkas pembayaran (.csv atau .xlsx)"),
+        help_text=gettext_lazy(
+            "Kolom: Kode Unit (atau NPP), Periode (YYYY-MM, boleh kosong), Jumlah, "
+            "Tanggal Bayar, Referensi."
+        ),
+    )
+
+
+@admin.register(Payment)
+class PaymentAdmin(ScopedModelAdmin):
+    list_display = ("unit", "paid_on", "amount_rp", "allocated_rp", "reference", "source")
+    list_filter = (regency_filter("unit__regency"), "source")
+    list_select_related = ("unit__regency",)
+    search_fields = ("reference", "unit__code", "unit__name")
+    date_hierarchy = "paid_on"
+    inlines = [PaymentAllocationInline]
+    form = PaymentForm
+    change_list_template = "admin/enrollment/payment/change_list.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(allocated=Sum("allocations__amount"))
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("unit", "bill", "amount", "paid_on", "reference", "note")
+        return (
+            "unit",
+            "amount",
+            "paid_on",
+            "reference",
+            "source",
+            "source_file",
+            "note",
+            "recorded_by",
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        return ("unit", "amount", "paid_on", "source", "source_file", "recorded_by")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "bill" in form.base_fields:
+            form.base_fields["bill"].queryset = (
+                Bill.objects.visible_to(request.user).select_related("unit").order_by("-period")
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change:  # only the reference and the note can be corrected
+            return super().save_model(request, obj, form, change)
+        result = payment_record(
+            unit=obj.unit,
+            amount=obj.amount,
+            paid_on=obj.paid_on,
+            reference=obj.reference,
+            note=obj.note,
+            bill=form.cleaned_data.get("bill"),
+            by=request.user,
+        )
+        obj.pk, obj._state.adding = result.payment.pk, False
+        if result.unallocated:
+            self.message_user(
+                request,
+                _("%(amount)s melebihi tagihan yang belum lunas dan dicatat sebagai lebih bayar.")
+                % {"amount": format_rupiah(result.unallocated)},
+                messages.WARNING,
+            )
+
+    @admin.display(description=gettext_lazy("jumlah"), ordering="amount")
+    def amount_rp(self, obj):
+        return format_rupiah(obj.amount)
+
+    @admin.display(description=gettext_lazy("dialokasikan"), ordering="allocated")
+    def allocated_rp(self, obj):
+        return format_rupiah(obj.allocated or 0)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="enrollment_payment_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        """Upload a bank/BPJS file, preview the reconciliation, then confirm (all or nothing)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        result, token, form = None, "", PaymentImportForm()
+        if request.method == "POST" and request.POST.get("token"):
+            stored = _stored_upload(request, request.POST["token"])
+            if stored is None:
+                self.message_user(request, _("Berkas pratinjau tidak ditemukan."), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            result = payments_import(
+                name=stored.name.split("-", 1)[1], content=stored.read_bytes(), by=request.user
+            )
+            if result.ok:
+                self.message_user(
+                    request,
+                    _("%(n)s pembayaran dari %(file)s disimpan.")
+                    % {"n": result.saved, "file": result.file_name},
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(reverse("admin:enrollment_payment_changelist"))
+        elif request.method == "POST":
+            form = PaymentImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                content = upload.read()
+                try:
+                    result = payments_import(
+                        name=upload.name, content=content, by=request.user, dry_run=True
+                    )
+                except ValidationError as exc:
+                    form.add_error("file", exc)
+                else:
+                    if result.ok:
+                        token = _store_upload(request, upload.name, content)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Impor berkas pembayaran"),
+            "form": form,
+            "result": result,
+            "token": token,
+            "labels": STATUS_LABELS,
+        }
+        return TemplateResponse(request, "admin/enrollment/payment/import.html", context)
+
+
+def _upload_dir(request) -> Path:
+    return Path(settings.MEDIA_ROOT) / "payment_imports" / str(request.user.pk)
+
+
+def _store_upload(request, name: str, content: bytes) -> str:
+    """Keep the previewed file (private, per user) until it is confirmed; return its token."""
+    token = uuid.uuid4().hex
+    directory = _upload_dir(request)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / f"{token}-{Path(name).name}").write_bytes(content)
+    return token
+
+
+def _stored_upload(request, token: str) -> Path | None:
+    if not token.isalnum():
+        return None
+    return next(_upload_dir(request).glob(f"{token}-*"), None)

@@ -1,0 +1,382 @@
+"""Reads about bills: paid and unpaid amounts, months late, fines, arrears, full-year payers, forecasts.
+
+Arrears and fines are derived here from bills, allocations and the payment
+rules, never stored. Everything starts from `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from enrollment import billing
+from enrollment.models import (
+    Bill,
+    ContributionRate,
+    PaymentAllocation,
+    PaymentRule,
+    Roster,
+    RosterEntry,
+)
+from enrollment.services.billing import period_rules, roster_sums
+from regencies.models import Regency, WorkUnit
+
+
+def fines_enabled() -> bool:
+    """Late fines are a setting (BPJS_LATE_FINES), on unless switched off."""
+    return bool(getattr(settings, "BPJS_LATE_FINES", True))
+
+
+class PaymentRuleBook:
+    """All payment rules, read once, to find each bill's fine rate without a query per bill."""
+
+    def __init__(self):
+        self.rules = list(PaymentRule.objects.all())
+
+    def rule_for(self, period: date, basis: str) -> PaymentRule | None:
+        for rule in self.rules:
+            if rule.basis in ("", basis) and rule.effective_from <= period:
+                if rule.effective_to is None or rule.effective_to >= period:
+                    return rule
+        return None
+
+    def fine_percent(self, bill: Bill) -> Decimal:
+        """The fine rate of the rule that set the bill's (earliest) due date; 0 when fines are off."""
+        if not fines_enabled():
+            return Decimal(0)
+        bases = sorted(filter(None, bill.bases.split(","))) or ["pu"]
+        # BPU is due earlier in the month than PU: its rule decides a mixed bill.
+        basis = "bpu" if "bpu" in bases else bases[0]
+        rule = self.rule_for(bill.period, basis)
+        return rule.fine_percent if rule else Decimal(0)
+
+
+@dataclass
+class BillStatement:
+    """Where a bill stands on `as_of`: paid, unpaid, status, lateness and the fine (separately)."""
+
+    bill: Bill
+    as_of: date
+    paid: int
+    unpaid: int
+    credit: int
+    status: str
+    overdue: bool
+    months_late: int
+    fine_percent: Decimal
+    fine_months: list[billing.FineMonth] = field(default_factory=list)
+
+    @property
+    def fine(self) -> int:
+        return sum(m.fine for m in self.fine_months)
+
+    @property
+    def status_label(self) -> str:
+        label = Bill.Status(self.status).label
+        return _("%(status)s, menunggak") % {"status": label} if self.overdue else str(label)
+
+
+def bill_statement(
+    bill: Bill, *, as_of: date | None = None, rules: PaymentRuleBook | None = None
+) -> BillStatement:
+    """Paid, unpaid, months late and fine of `bill` on `as_of` (today, WITA).
+
+    Uses `bill.allocations` (prefetch them with their payments for lists).
+    Payments made after `as_of` do not count yet.
+    """
+    as_of = as_of or timezone.localdate()
+    rules = rules or PaymentRuleBook()
+    allocations = [
+        (a.amount, a.payment.paid_on) for a in bill.allocations.all() if a.payment.paid_on <= as_of
+    ]
+    paid = sum(amount for amount, _day in allocations)
+    unpaid = max(bill.total - paid, 0)
+    percent = rules.fine_percent(bill)
+    parts = allocations + ([(unpaid, as_of)] if unpaid else [])
+    schedule = billing.fine_schedule(due_date=bill.due_date, parts=parts, fine_percent=percent)
+    overdue = unpaid > 0 and as_of > bill.due_date
+    return BillStatement(
+        bill=bill,
+        as_of=as_of,
+        paid=paid,
+        unpaid=unpaid,
+        credit=max(paid - bill.total, 0),
+        status=bill.status_for(paid),
+        overdue=overdue,
+        months_late=billing.months_late(due_date=bill.due_date, paid_on=as_of) if overdue else 0,
+        fine_percent=percent,
+        fine_months=schedule if percent else [],
+    )
+
+
+def allocations_prefetch() -> Prefetch:
+    return Prefetch(
+        "allocations", queryset=PaymentAllocation.objects.select_related("payment").order_by("pk")
+    )
+
+
+def bill_statements(bills, *, as_of: date | None = None) -> list[BillStatement]:
+    """Statements for many bills with two queries (bills + allocations) and one for the rules."""
+    rules = PaymentRuleBook()
+    bills = bills.prefetch_related(allocations_prefetch())
+    return [bill_statement(b, as_of=as_of, rules=rules) for b in bills]
+
+
+# --- arrears per regency ---------------------------------------------------------------
+
+
+@dataclass
+class UnitArrears:
+    unit: WorkUnit
+    statements: list[BillStatement]
+
+    @property
+    def bills(self) -> int:
+        return len(self.statements)
+
+    @property
+    def unpaid(self) -> int:
+        return sum(s.unpaid for s in self.statements)
+
+    @property
+    def fine(self) -> int:
+        return sum(s.fine for s in self.statements)
+
+    @property
+    def oldest_period(self) -> date:
+        return min(s.bill.period for s in self.statements)
+
+    @property
+    def months_late(self) -> int:
+        return max(s.months_late for s in self.statements)
+
+
+def units_in_arrears(
+    *, user, regency: Regency | None = None, as_of: date | None = None
+) -> list[UnitArrears]:
+    """Units with bills past their due date and not fully paid on `as_of`, most owed first."""
+    as_of = as_of or timezone.localdate()
+    bills = (
+        Bill.objects.visible_to(user)
+        .filter(due_date__lt=as_of, total__gt=0)
+        .select_related("unit__regency")
+        .order_by("unit__code", "period")
+    )
+    if regency is not None:
+        bills = bills.filter(unit__regency=regency)
+    grouped: dict[int, UnitArrears] = {}
+    for statement in bill_statements(bills, as_of=as_of):
+        if not statement.overdue:
+            continue
+        unit = statement.bill.unit
+        grouped.setdefault(unit.pk, UnitArrears(unit, [])).statements.append(statement)
+    return sorted(grouped.values(), key=lambda u: (-u.unpaid, u.unit.code))
+
+
+@dataclass
+class FullYearPayers:
+    regency: Regency
+    year: int
+    paid: list[WorkUnit]
+    not_paid: list[WorkUnit]
+
+    @property
+    def total(self) -> int:
+        return len(self.paid) + len(self.not_paid)
+
+
+def villages_paid_full_year(
+    *, user, regency: Regency, year: int, as_of: date | None = None
+) -> FullYearPayers:
+    """Village units of `regency` whose 12 bills of `year` are all paid in full (e.g. 85 of 159).
+
+    A village counts when it has a bill for every month January–December and
+    each is paid in full by `as_of` (default: today), late or not. A month whose
+    bill is nil (nothing owed) is not a month paid.
+    """
+    villages = list(
+        WorkUnit.objects.visible_to(user)
+        .filter(regency=regency, kind=WorkUnit.Kind.VILLAGE, is_active=True)
+        .order_by("code")
+    )
+    months_paid: dict[int, int] = defaultdict(int)
+    bills = Bill.objects.filter(unit__in=villages, period__year=year).with_paid(as_of)
+    for unit_id, total, paid in bills.values_list("unit_id", "total", "paid"):
+        months_paid[unit_id] += total > 0 and paid >= total
+    paid = [v for v in villages if months_paid[v.pk] == 12]
+    return FullYearPayers(regency, year, paid, [v for v in villages if months_paid[v.pk] != 12])
+
+
+# --- budget forecast for next year ----------------------------------------------------
+
+PAYER_APBD = "apbd"
+PAYER_APBDES = "apbdes"
+
+
+@dataclass
+class ForecastUnit:
+    unit: WorkUnit
+    roster_period: date
+    workers: int
+    monthly: int  # what the first month of the year would cost, before growth
+    employer: int = 0  # annual, after growth
+    worker_deduction: int = 0
+
+    @property
+    def payer(self) -> str:
+        return PAYER_APBDES if self.unit.kind == WorkUnit.Kind.VILLAGE else PAYER_APBD
+
+    @property
+    def apbd(self) -> int:
+        return self.employer if self.payer == PAYER_APBD else 0
+
+    @property
+    def apbdes(self) -> int:
+        return self.employer if self.payer == PAYER_APBDES else 0
+
+    @property
+    def annual(self) -> int:
+        return self.employer + self.worker_deduction
+
+
+@dataclass
+class ForecastRegency:
+    regency: Regency
+    units: list[ForecastUnit]
+
+    def _sum(self, name):
+        return sum(getattr(u, name) for u in self.units)
+
+    @property
+    def workers(self):
+        return self._sum("workers")
+
+    @property
+    def monthly(self):
+        return self._sum("monthly")
+
+    @property
+    def apbd(self):
+        return self._sum("apbd")
+
+    @property
+    def apbdes(self):
+        return self._sum("apbdes")
+
+    @property
+    def worker_deduction(self):
+        return self._sum("worker_deduction")
+
+    @property
+    def annual(self):
+        return self._sum("annual")
+
+
+@dataclass
+class BudgetForecast:
+    year: int
+    growth_percent: Decimal
+    wage_change_percent: Decimal
+    as_of: date
+    regencies: list[ForecastRegency]
+    rates: list[ContributionRate]
+
+    @property
+    def annual(self) -> int:
+        return sum(r.annual for r in self.regencies)
+
+    @property
+    def unconfirmed_rates(self) -> list[ContributionRate]:
+        return [r for r in self.rates if r.certainty != "confirmed"]
+
+
+def budget_forecast(
+    *,
+    user,
+    year: int,
+    regency: Regency | None = None,
+    growth_percent: Decimal = Decimal(0),
+    wage_change_percent: Decimal = Decimal(0),
+    as_of: date | None = None,
+) -> BudgetForecast:
+    """Next fiscal year's contributions: current verified rosters × the rates in force each month.
+
+    Per unit: its latest verified roster up to `as_of`, wages changed by
+    `wage_change_percent`, each month of `year` at the rates in force that month
+    (per worker, whole Rupiah, half up), then the year's sum grown by
+    `growth_percent` (headcount). Split by who pays: APBD (OPD units), APBDes
+    (village units) and the part rate rows deduct from workers. With no growth
+    and no wage change it is 12 × the monthly bills when the rates do not change.
+    """
+    as_of = as_of or timezone.localdate()
+    growth = Decimal(growth_percent)
+    wage_change = Decimal(wage_change_percent)
+    units = WorkUnit.objects.visible_to(user).filter(is_active=True)
+    if regency is not None:
+        units = units.filter(regency=regency)
+    latest = (
+        Roster.objects.filter(unit=OuterRef("pk"), status=Roster.Status.VERIFIED, period__lte=as_of)
+        .order_by("-period")
+        .values("pk")[:1]
+    )
+    units = list(
+        units.annotate(roster_id=Subquery(latest))
+        .filter(roster_id__isnull=False)
+        .select_related("regency")
+        .order_by("regency__code", "code")
+    )
+    roster_ids = [u.roster_id for u in units]
+    periods = dict(Roster.objects.filter(pk__in=roster_ids).values_list("pk", "period"))
+    workers = dict(
+        RosterEntry.objects.filter(roster_id__in=roster_ids)
+        .values("roster_id")
+        .annotate(n=Count("pk"))
+        .values_list("roster_id", "n")
+    )
+
+    months = [date(year, m, 1) for m in range(1, 13)]
+    groups: dict[str, list] = {}
+    for month in months:
+        rules = period_rules(month)
+        groups.setdefault(rules.digest, [rules, 0])[1] += 1
+    wage_ppm = None if wage_change == 0 else billing.percent_to_ppm(Decimal(100) + wage_change)
+    employer = defaultdict(int)
+    deduction = defaultdict(int)
+    first_month: dict[int, int] = {}
+    used_rates: dict[int, ContributionRate] = {}
+    for rules, count in groups.values():
+        sums = roster_sums(rules, roster_ids, wage_ppm=wage_ppm)
+        for roster_id, (amount, worker_part) in sums.items():
+            employer[roster_id] += (amount - worker_part) * count
+            deduction[roster_id] += worker_part * count
+        if rules.period == months[0]:
+            first_month = {rid: amount for rid, (amount, _w) in sums.items()}
+        for rate in rules.rates:
+            used_rates[rate.pk] = rate
+
+    by_regency: dict[int, ForecastRegency] = {}
+    for unit in units:
+        row = ForecastUnit(
+            unit=unit,
+            roster_period=periods[unit.roster_id],
+            workers=workers.get(unit.roster_id, 0),
+            monthly=first_month.get(unit.roster_id, 0),
+            employer=billing.percent_of(employer[unit.roster_id], Decimal(100) + growth),
+            worker_deduction=billing.percent_of(deduction[unit.roster_id], Decimal(100) + growth),
+        )
+        by_regency.setdefault(unit.regency_id, ForecastRegency(unit.regency, [])).units.append(row)
+    return BudgetForecast(
+        year=year,
+        growth_percent=growth,
+        wage_change_percent=wage_change,
+        as_of=as_of,
+        regencies=list(by_regency.values()),
+        rates=sorted(used_rates.values(), key=lambda r: (r.programme, r.basis, r.risk_class)),
+    )

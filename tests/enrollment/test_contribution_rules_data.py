@@ -1,0 +1,140 @@
+"""Rates, reliefs and payment rules are dated data from fixtures/; overlaps are refused."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from enrollment.models import (
+    ContributionRate,
+    ContributionRelief,
+    FactCertainty,
+    PaymentRule,
+    PublicHoliday,
+)
+from enrollment.services.contribution_rules import contribution_rules_load
+from regencies.services import ReferenceDataError, default_fixtures_dir, reference_load
+
+
+def test_the_fixtures_hold_the_pp_44_2015_rates(db):
+    rates = {
+        (r.programme, r.basis, r.risk_class): r
+        for r in ContributionRate.objects.in_force(date(2025, 1, 1))
+    }
+    assert {k: v.percent for k, v in rates.items() if k[0] == "JKK" and k[1] == "pu"} == {
+        ("JKK", "pu", "very_low"): Decimal("0.24"),
+        ("JKK", "pu", "low"): Decimal("0.54"),
+        ("JKK", "pu", "medium"): Decimal("0.89"),
+        ("JKK", "pu", "high"): Decimal("1.27"),
+        ("JKK", "pu", "very_high"): Decimal("1.74"),
+    }
+    assert rates[("JKM", "pu", "")].percent == Decimal("0.30")
+    bpu_jkk = rates[("JKK", "bpu", "")]
+    assert (bpu_jkk.percent, bpu_jkk.minimum, bpu_jkk.maximum) == (Decimal("1"), 10_000, 207_000)
+    assert bpu_jkk.certainty == FactCertainty.UNCONFIRMED
+    assert rates[("JKM", "bpu", "")].amount == 6_800
+    assert all(r.legal_basis.startswith("PP 44/2015") for r in rates.values())
+
+
+def test_the_fixtures_hold_the_pp_49_2020_relief_and_its_rules(db):
+    relief = ContributionRelief.objects.get()
+    assert (relief.effective_from, relief.effective_to) == (date(2020, 8, 1), date(2021, 1, 31))
+    assert relief.discount_percent == 99
+    assert relief.legal_basis.startswith("PP 49/2020")
+    rule = PaymentRule.objects.in_force(date(2020, 10, 1)).get()
+    assert (rule.due_day, rule.holiday_shift, rule.fine_percent) == (30, "previous", Decimal("0.5"))
+    normal = PaymentRule.objects.in_force(date(2025, 1, 1)).get(basis="pu")
+    assert (normal.due_day, normal.due_month_offset, normal.fine_percent) == (15, 1, 2)
+
+
+def test_loading_twice_changes_nothing(db):
+    counts = contribution_rules_load(default_fixtures_dir())
+    assert all(c.created == 0 and c.updated == 0 for c in counts.values())
+    assert counts["contributionrate"].unchanged == 8
+
+
+def test_reference_load_runs_the_contribution_rules_loader(db):
+    result = reference_load()
+    assert {"contributionrate", "contributionrelief", "paymentrule", "publicholiday"} <= set(
+        result.counts
+    )
+
+
+def _rate(**changes):
+    values = dict(
+        programme="JKM",
+        basis="pu",
+        risk_class="",
+        kind="percent",
+        percent=Decimal("0.5"),
+        effective_from=date(2030, 1, 1),
+        legal_basis="uji",
+        certainty="unconfirmed",
+    )
+    values.update(changes)
+    return ContributionRate(**values)
+
+
+def test_an_overlapping_rate_for_the_same_key_is_refused(db):
+    rate = _rate(effective_from=date(2024, 1, 1))
+    with pytest.raises(ValidationError) as error:
+        rate.full_clean()
+    assert error.value.error_dict["__all__"][0].code == "overlap"
+    assert "tumpang tindih" in error.value.messages[0]
+
+
+def test_a_rate_for_one_risk_class_overlaps_a_rate_for_every_class(db):
+    rate = _rate(programme="JKK", risk_class="high", effective_from=date(2024, 1, 1))
+    with pytest.raises(ValidationError):
+        rate.full_clean()
+
+
+def test_a_rate_after_the_current_one_ends_is_accepted(db):
+    current = ContributionRate.objects.get(programme="JKM", basis="pu")
+    current.effective_to = date(2029, 12, 31)
+    current.full_clean()
+    current.save()
+    _rate(effective_from=date(2030, 1, 1)).full_clean()
+
+
+def test_a_rate_for_another_key_does_not_overlap(db):
+    _rate(programme="JHT", effective_from=date(2024, 1, 1)).full_clean()
+
+
+def test_an_overlapping_relief_is_refused(db):
+    relief = ContributionRelief(
+        programme="JKK",
+        discount_percent=50,
+        effective_from=date(2021, 1, 1),
+        legal_basis="uji",
+        certainty="unconfirmed",
+    )
+    with pytest.raises(ValidationError):
+        relief.full_clean()
+
+
+def test_a_file_with_overlapping_rows_is_refused_and_nothing_is_saved(db, tmp_path):
+    for path in default_fixtures_dir().glob("*.csv"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    rates = tmp_path / "contribution_rates.csv"
+    rates.write_text(
+        rates.read_text(encoding="utf-8")
+        + "JKM,pu,,percent,0.50,,0,,0,2024-01-01,,uji,unconfirmed,\n",
+        encoding="utf-8",
+    )
+    before = ContributionRate.objects.count()
+    with pytest.raises(ReferenceDataError) as error:
+        contribution_rules_load(tmp_path)
+    assert error.value.problems == [
+        "contribution_rates.csv:10: periode tumpang tindih dengan baris 7"
+    ]
+    assert ContributionRate.objects.count() == before
+
+
+def test_a_directory_without_billing_files_loads_nothing(db, tmp_path):
+    assert contribution_rules_load(tmp_path) == {}
+
+
+def test_fixed_date_holidays_are_loaded(db):
+    assert PublicHoliday.objects.filter(date=date(2025, 8, 17)).exists()
