@@ -132,6 +132,8 @@ STORAGES = {
 # Uploaded files (rosters, agreements) are private: stored outside the web root
 # and served only by views that check scope. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
+# Roster files larger than this are refused with one message (100,000 rows are about 6 MB).
+ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
