@@ -103,32 +103,55 @@ REGION_MODELS = (
     "regencies.branchassignment",
 )
 
+# Rosters: treasurers upload (add) for their units; branch staff also upload on a unit's
+# behalf, verify or return (change) and record KPJ numbers (change membership).
+ROSTER_READ_MODELS = (
+    "enrollment.rosterentry",
+    "enrollment.worker",
+    "enrollment.rosterupload",
+)
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPD_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
+        "enrollment.roster": ("view", "add"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.VILLAGE_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
+        "enrollment.roster": ("view", "add"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.BRANCH_STAFF: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": ("view", "change"),
         "regencies.coveragetarget": VIEW,
+        "enrollment.roster": ("view", "add", "change"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": ("view", "change"),
     },
     Role.SEKDA: {
         **dict.fromkeys(REGION_MODELS, VIEW),
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
+        "enrollment.roster": VIEW,
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.PROVINCE_ADMIN: {
         **dict.fromkeys(REGION_MODELS, ALL),
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         "bpjs_tracker.user": ALL,
+        "enrollment.roster": ALL,
+        **dict.fromkeys(ROSTER_READ_MODELS, ALL),
+        "enrollment.membership": ALL,
     },
 }
 
