@@ -1,9 +1,12 @@
 """One factory per model (factory_boy). Reference data (regions, offices) is loaded, not built."""
 
+import datetime
+
 import factory
 
 from bpjs_tracker.models import User
 from bpjs_tracker.services import user_set_role
+from enrollment.models import Membership, Programme, Roster, RosterEntry, Sex, Worker
 from regencies.models import CoverageTarget, Regency, Segment, WorkUnit
 
 
@@ -60,6 +63,62 @@ class VillageUnitFactory(factory.django.DjangoModelFactory):
     code = factory.SelfAttribute("village.code")
     name = factory.LazyAttribute(lambda o: f"Pemerintah Desa {o.village.name}")
     regency = factory.SelfAttribute("village.district.regency")
+
+
+def make_nik(
+    serial: int,
+    *,
+    sex: str = "L",
+    birth_date: datetime.date = datetime.date(1990, 8, 17),
+    district: str = "747101",
+) -> str:
+    """A well-formed NIK: district code, birth date (day + 40 for women), serial (never 0000)."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{district}{day:02d}{birth_date:%m%y}{serial % 9999 + 1:04d}"
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Worker
+        django_get_or_create = ("nik",)
+
+    birth_date = datetime.date(1990, 8, 17)
+    sex = Sex.MALE
+    nik = factory.Sequence(lambda n: make_nik(n, birth_date=datetime.date(1990, 8, 17)))
+    name = factory.Sequence(lambda n: f"Pekerja Uji {n}")
+
+
+class RosterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Roster
+
+    unit = factory.SubFactory(OpdFactory)
+    period = datetime.date(2025, 1, 1)
+    file = factory.django.FileField(filename="roster.csv", data=b"NIK\n")
+    original_name = "roster.csv"
+
+
+class RosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RosterEntry
+
+    roster = factory.SubFactory(RosterFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    row_number = factory.Sequence(lambda n: n + 2)
+    position = "Staf"
+    segment = Segment.NON_ASN
+    wage = 2_500_000
+    start_date = datetime.date(2020, 1, 1)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    worker = factory.SubFactory(WorkerFactory)
+    programme = Programme.JKK
+    unit = factory.SubFactory(OpdFactory)
+    start = datetime.date(2025, 1, 1)
 
 
 class CoverageTargetFactory(factory.django.DjangoModelFactory):
