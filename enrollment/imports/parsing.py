@@ -229,6 +229,8 @@ def parse_nik(
     the Kemendagri regency codes of province 74 ("74.09", ...) for the regency warning.
     """
     warnings = []
+    if value is None:
+        raise ValidationError(NIK_REQUIRED, code="required")
     if isinstance(value, bool):
         raise ValidationError(NIK_NOT_DIGITS, code="nik_digits", params={"value": value})
     if isinstance(value, int | float):

@@ -36,11 +36,11 @@ class ContractCommand(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         parser = super().create_parser(prog_name, subcommand, **kwargs)
-        shell_error = parser.error
 
         def error(message):
-            if parser.called_from_command_line:
-                shell_error(message)  # argparse: usage + message, exit 2
+            if parser.called_from_command_line:  # one line, not argparse's usage block
+                sys.stderr.write(f"{parser.prog}: {message}\n")
+                sys.exit(EXIT_BAD_ARGUMENTS)
             raise CommandExit(EXIT_BAD_ARGUMENTS, message)
 
         parser.error = error
