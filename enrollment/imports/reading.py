@@ -28,6 +28,7 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -221,12 +222,16 @@ def human_size(size: int) -> str:
 
 
 def _read_xlsx(data: bytes, stem: str, layout: Layout) -> RosterSheet:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = workbook.sheet_names
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception:  # calamine raises its own errors, zip errors, XML errors
-        return RosterSheet(stem, "unknown", layout).fail(1, "A", FILE_UNREADABLE)
+    # The formula scan (zlib) runs beside calamine's parse (Rust); both release the GIL.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        scan = pool.submit(_scan_formulas, data)
+        try:
+            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+            names = workbook.sheet_names
+            sheet = workbook.get_sheet_by_index(0)
+        except Exception:  # calamine raises its own errors, zip errors, XML errors
+            return RosterSheet(stem, "unknown", layout).fail(1, "A", FILE_UNREADABLE)
+        formulas = scan.result()
     result = RosterSheet(names[0], "xlsx", layout)
     if sheet.height == 0 or sheet.start is None:
         return result.fail(1, "A", FILE_EMPTY)
@@ -236,7 +241,7 @@ def _read_xlsx(data: bytes, stem: str, layout: Layout) -> RosterSheet:
         return result
     if sheet.merged_cell_ranges:
         return _merged(result, sheet.merged_cell_ranges)
-    if not _check_formulas(result, data):
+    if not _report_formulas(result, formulas):
         return result
     _check_extra_sheets(result, workbook, names)
     return result
@@ -286,13 +291,15 @@ def _check_extra_sheets(result: RosterSheet, workbook, names: list[str]) -> None
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+# Substrings any formula element contains; searched first because `in` is much faster
+# than the regex over tens of megabytes of sheet XML (a false hit only costs the regex).
+_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)</(?:\w+:)?f>")
 
 
-def _check_formulas(result: RosterSheet, data: bytes) -> bool:
-    """Formulas in the columns we read: found in the sheet XML, streamed, never parsed whole."""
-    read_letters = {c.letter for c in result.columns.values()}
+def _scan_formulas(data: bytes) -> list[tuple[str, str, str]]:
+    """Every formula cell (letter, row, formula) of the first sheet, from its XML, streamed."""
     found = []
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -301,11 +308,18 @@ def _check_formulas(result: RosterSheet, data: bytes) -> bool:
                 tail = b""
                 while chunk := xml.read(1 << 20):
                     buffer = tail + chunk
-                    if _FORMULA_TAG.search(buffer):
-                        found.extend(_formula_cells(buffer, read_letters))
+                    if any(hint in buffer for hint in _FORMULA_HINTS):
+                        found.extend(_formula_cells(buffer))
                     tail = buffer[-4096:]
     except (KeyError, zipfile.BadZipFile):
-        return True  # calamine could read it; nothing more to learn here
+        return []  # calamine reports what is wrong with the file
+    return found
+
+
+def _report_formulas(result: RosterSheet, found: list[tuple[str, str, str]]) -> bool:
+    """Formulas in the columns we read are refused (one message); elsewhere they do no harm."""
+    read_letters = {c.letter for c in result.columns.values()}
+    found = [cell for cell in found if cell[0] in read_letters]
     if not found:
         return True
     unique = sorted(set(found), key=lambda f: (int(f[1]), len(f[0]), f[0]))
@@ -320,7 +334,7 @@ def _check_formulas(result: RosterSheet, data: bytes) -> bool:
     return False
 
 
-def _formula_cells(buffer: bytes, read_letters: set[str]) -> list[tuple[str, str, str]]:
+def _formula_cells(buffer: bytes) -> list[tuple[str, str, str]]:
     cells = []
     for match in _FORMULA_TAG.finditer(buffer):
         start = max(buffer.rfind(b"<c ", 0, match.start()), buffer.rfind(b":c ", 0, match.start()))
@@ -330,8 +344,6 @@ def _formula_cells(buffer: bytes, read_letters: set[str]) -> list[tuple[str, str
         if not ref:
             continue
         letter, row = ref.group(1).decode(), ref.group(2).decode()
-        if letter not in read_letters:
-            continue
         text = _FORMULA_TEXT.match(buffer, match.start())
         formula = "=" + text.group(1).decode("utf-8", "replace") if text and text.group(1) else "="
         cells.append((letter, row, formula))
@@ -461,7 +473,7 @@ def _take_header(result: RosterSheet, rows: Iterator, col_offset: int) -> bool:
         result.readable = False
         result.rows = ()
         return False
-    result.rows = ((n, row) for n, row in rows if _non_blank(row))
+    result.rows = ((n, row) for n, row in rows if any(row) and _non_blank(row))
     return True
 
 
