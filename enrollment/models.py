@@ -188,7 +188,13 @@ class RosterEntry(models.Model):
     """A worker on a roster: position, segment, wage (whole Rupiah) and start date (TMT)."""
 
     roster = models.ForeignKey(
-        Roster, on_delete=models.CASCADE, related_name="entries", verbose_name=_("roster")
+        Roster,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("roster"),
+        # The (roster, worker) unique index serves lookups by roster; a second index
+        # would only slow down importing 100,000 entries.
+        db_index=False,
     )
     worker = models.ForeignKey(
         Worker, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("pekerja")
