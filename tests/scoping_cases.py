@@ -7,12 +7,14 @@ Each case maps (world, role) to the in-scope object and world to the
 out-of-scope one (None when every role may see every row, e.g. the province).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
+from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
 from regencies.models import (
     BranchAssignment,
     BranchOffice,
@@ -36,6 +38,17 @@ def _target(regency):
     return factories.CoverageTargetFactory(regency=regency, year=2025)
 
 
+def _entry(unit):
+    """A roster entry of `unit` (its roster and worker come with it)."""
+    return factories.RosterEntryFactory(roster=factories.RosterFactory(unit=unit))
+
+
+def _upload(unit):
+    return RosterUpload.objects.create(
+        unit=unit, period=datetime.date(2025, 1, 1), file="rosters/x.csv", original_name="x.csv"
+    )
+
+
 CASES: dict[type, Case] = {
     Province: Case(lambda w, role: Province.objects.get(code="74"), None),
     Regency: Case(lambda w, role: w.home_regency(role), lambda w: w.buton),
@@ -54,4 +67,17 @@ CASES: dict[type, Case] = {
     WorkUnit: Case(lambda w, role: w.home_unit(role), lambda w: w.buton_opd),
     CoverageTarget: Case(lambda w, role: _target(w.home_regency(role)), lambda w: _target(w.buton)),
     User: Case(lambda w, role: w.user(role), lambda w: w.user(Role.SEKDA)),
+    Roster: Case(
+        lambda w, role: factories.RosterFactory(unit=w.home_unit(role)),
+        lambda w: factories.RosterFactory(unit=w.buton_opd),
+    ),
+    RosterEntry: Case(lambda w, role: _entry(w.home_unit(role)), lambda w: _entry(w.buton_opd)),
+    RosterUpload: Case(lambda w, role: _upload(w.home_unit(role)), lambda w: _upload(w.buton_opd)),
+    Worker: Case(
+        lambda w, role: _entry(w.home_unit(role)).worker, lambda w: _entry(w.buton_opd).worker
+    ),
+    Membership: Case(
+        lambda w, role: factories.MembershipFactory(unit=w.home_unit(role)),
+        lambda w: factories.MembershipFactory(unit=w.buton_opd),
+    ),
 }
