@@ -62,10 +62,6 @@ NIK_DATE = _(
     "NIK '%(value)s' memuat tanggal lahir yang tidak mungkin (digit 7–12: %(digits)s). "
     "Digit 7–12 adalah tanggal lahir DDMMYY (perempuan: tanggal + 40); periksa NIK pada KTP."
 )
-NIK_STORED_AS_NUMBER = _(
-    "NIK tersimpan sebagai angka. Format kolom NIK sebagai Teks (Text) agar Excel tidak "
-    "membulatkan digit terakhir."
-)
 NIK_REGENCY_UNKNOWN = _(
     "Kode kabupaten/kota %(code)s pada NIK tidak dikenal di Sulawesi Tenggara. "
     "Periksa digit 3–4 NIK (abaikan bila NIK memang terbit di daerah lain)."
@@ -279,7 +275,8 @@ def _nik_text(value) -> tuple[str, list[str]]:
     if isinstance(value, bool):
         raise ValidationError(NIK_NOT_DIGITS, code="nik_digits", params={"value": value})
     if isinstance(value, int | float):
-        return _nik_text_from_number(value), [str(NIK_STORED_AS_NUMBER)]
+        # Exact when no digit can have been lost (the contract only refuses the others).
+        return _nik_text_from_number(value), []
     text = str(value).strip().lstrip("'").strip()
     if not text:
         raise ValidationError(NIK_REQUIRED, code="required")

@@ -72,7 +72,11 @@ WORKER_FIELDS = ("name", "birth_date", "sex")
 SUMMARY_LIMIT = 1000  # rows of each list kept in an upload's stored preview
 
 
-def month_start(value: date) -> date:
+def month_start(value: date | str) -> date:
+    """The first day of the month of `value` (a date, or "YYYY-MM")."""
+    if isinstance(value, str):
+        year, month = value.strip()[:7].split("-")
+        return date(int(year), int(month), 1)
     return value.replace(day=1)
 
 
