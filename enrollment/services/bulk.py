@@ -155,20 +155,34 @@ class StoredRow(NamedTuple):
 
 
 def fetch_roster_rows(roster_id: int) -> dict[str, StoredRow]:
-    """Every entry of a roster, keyed by NIK."""
+    """Every entry of a roster, keyed by NIK.
+
+    Read in batches, with repeated values (positions, categories, dates) shared,
+    so that 100,000 stored rows cost about 40 MB rather than twice that.
+    """
     e, w = _table(RosterEntry), _table(Worker)
     sql = (
         f"SELECT e.id, e.worker_id, e.row_number, w.nik, w.name, w.birth_date, w.sex, "
         f"e.position, e.segment, e.wage, e.start_date, e.kpj "
         f"FROM {e} e JOIN {w} w ON w.id = e.worker_id WHERE e.roster_id = %s"
     )
-    with connection.cursor() as cursor:
+    shared: dict = {}
+    one = shared.setdefault
+    stored: dict[str, StoredRow] = {}
+    # A server-side cursor on PostgreSQL: the client never holds the whole result at once.
+    with transaction.atomic(), connection.chunked_cursor() as cursor:
         cursor.execute(sql, [roster_id])
-        rows = cursor.fetchall()
-    if rows and not isinstance(rows[0][5], date):  # a backend that hands dates back as text
-        rows = [(*r[:5], _as_date(r[5]), *r[6:10], _as_date(r[10]), r[11]) for r in rows]
-    make = StoredRow._make
-    return {r[3]: make(r) for r in rows}
+        while batch := cursor.fetchmany(10_000):
+            for r in batch:
+                birth, start = r[5], r[10]
+                if not isinstance(birth, date):  # a backend that hands dates back as text
+                    birth, start = _as_date(birth), _as_date(start)
+                stored[r[3]] = StoredRow(
+                    r[0], r[1], r[2], r[3], r[4], one(birth, birth), one(r[6], r[6]),
+                    one(r[7], r[7]), one(r[8], r[8]), one(r[9], r[9]), one(start, start),
+                    one(r[11], r[11]),
+                )  # fmt: skip
+    return stored
 
 
 def _select_by_niks(sql_head: str, niks: Sequence[str], params_before: Sequence = ()) -> list:
