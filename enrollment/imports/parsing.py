@@ -26,8 +26,8 @@ instead:
 """
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.timezone import localdate
@@ -183,8 +183,7 @@ def format_date(value: date) -> str:
 # --- NIK ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class NikResult:
+class NikResult(NamedTuple):
     nik: str
     birth_date: date  # encoded in the NIK, century from the row when the years agree
     sex: str  # "L" or "P" (women: day + 40)
@@ -227,7 +226,7 @@ def parse_nik(
     every row of a 100,000-row roster).
     """
     if type(value) is str and len(value) == 16 and value.isdigit() and value.isascii():
-        text, warnings = value, []
+        text, warnings = value, None
         if text.endswith("0000"):
             raise ValidationError(NIK_SERIAL_ZERO, code="nik_rounded", params={"value": text})
     else:
@@ -251,6 +250,7 @@ def parse_nik(
     else:
         nik_date = _nik_birth_date(text, day, month, yy, birth_date, today)
         if birth_date is not None:
+            warnings = warnings or []
             warnings.append(
                 str(
                     NIK_BIRTH_DATE_MISMATCH
@@ -260,12 +260,14 @@ def parse_nik(
     if known_regencies is not None and province == "74":
         regency = f"74.{text[2:4]}"
         if regency not in known_regencies:
+            warnings = warnings or []
             warnings.append(str(NIK_REGENCY_UNKNOWN % {"code": regency}))
     if sex is not None and sex != nik_sex:
+        warnings = warnings or []
         warnings.append(
             str(NIK_SEX_MISMATCH % {"nik_sex": SEX_LABELS[nik_sex], "row_sex": SEX_LABELS[sex]})
         )
-    return NikResult(nik=text, birth_date=nik_date, sex=nik_sex, warnings=tuple(warnings))
+    return NikResult(text, nik_date, nik_sex, tuple(warnings) if warnings else ())
 
 
 def _nik_text(value) -> tuple[str, list[str]]:
