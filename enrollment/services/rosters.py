@@ -16,7 +16,7 @@ roster's history.
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -164,7 +164,7 @@ class RosterImportResult:
                     "changes": {k: [str(v) for v in pair] for k, pair in (c.changes or {}).items()},
                 }
                 for c in self.changes[:SUMMARY_LIMIT]
-            ],  # fmt: skip
+            ],
             "double_enrolments": [
                 {"nik": d.nik, "name": d.name, "row": d.row, "units": [list(u) for u in d.units]}
                 for d in self.double_enrolments[:SUMMARY_LIMIT]
@@ -257,7 +257,7 @@ def roster_upload_confirm(*, upload: RosterUpload, by) -> RosterImportResult:
         period=upload.period,
         status=RosterUpload.Status.IMPORTED,
         updated_at__gt=upload.created_at,
-    ).select_related("roster__unit")
+    )
     if newer.exists():
         raise ValidationError(
             CONFIRM_SUPERSEDED % {"roster": f"{upload.unit.code} {upload.period:%Y-%m}"},
@@ -306,13 +306,18 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
             _plan(result, prefetch)
         _record_outcome(record, result, imported=False)
         return result
-    with transaction.atomic():
-        # One import per unit at a time: a concurrent upload of the same unit and month
-        # waits here, then sees this roster and replaces it (exactly one roster remains).
-        WorkUnit.objects.select_for_update().only("pk").get(pk=unit.pk)
-        plan = _plan(result, prefetch)
-        _write(result, plan, by=by, record=record)
-        started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            # One import per unit at a time: a concurrent upload of the same unit and month
+            # waits here, then sees this roster and replaces it (exactly one roster remains).
+            WorkUnit.objects.select_for_update().only("pk").get(pk=unit.pk)
+            plan = _plan(result, prefetch)
+            _write(result, plan, by=by, record=record)
+            started = time.perf_counter()
+    except Exception:
+        record.status = RosterUpload.Status.REJECTED  # nothing was saved; keep the file
+        record.save(update_fields=["status", "updated_at"])
+        raise
     result.timings["commit"] = time.perf_counter() - started  # deferred FK checks run here
     result.rows = []  # free the memory; the counts and changes stay
     started = time.perf_counter()
@@ -633,7 +638,3 @@ def roster_return(*, roster: Roster, by=None, reason: str) -> Roster:
         roster._history_user = by
         roster.save(update_fields=["status", "return_reason", "updated_at"])
     return roster
-
-
-def previous_day(value: date) -> date:
-    return value - timedelta(days=1)
