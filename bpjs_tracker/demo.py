@@ -100,6 +100,8 @@ class DemoResult:
     units_created: int = 0
     units_total: int = 0
     targets_total: int = 0
+    rosters_created: int = 0
+    rosters_total: int = 0
 
 
 def _unit(code: str, name: str, kind: str, regency: Regency, village=None, expected=None) -> bool:
@@ -193,7 +195,9 @@ def seed_users(result: DemoResult) -> None:
 
 @transaction.atomic
 def seed_demo() -> DemoResult:
-    """Create or refresh demo accounts, work units and coverage targets (idempotent)."""
+    """Create or refresh demo accounts, work units, coverage targets and rosters (idempotent)."""
+    from enrollment.demo import seed_rosters
+
     if not Village.objects.exists():
         reference_load()
     sync_roles()
@@ -202,4 +206,5 @@ def seed_demo() -> DemoResult:
     seed_targets(result)
     seed_agreements(result)
     seed_users(result)
+    seed_rosters(result)
     return result

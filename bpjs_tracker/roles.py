@@ -126,6 +126,14 @@ CONTRIBUTION_RULE_MODELS = (
     "enrollment.publicholiday",
 )
 
+# Rosters: treasurers upload (add) for their units; branch staff also upload on a unit's
+# behalf, verify or return (change) and record KPJ numbers (change membership).
+ROSTER_READ_MODELS = (
+    "enrollment.rosterentry",
+    "enrollment.worker",
+    "enrollment.rosterupload",
+)
+
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     Role.OPD_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
@@ -135,6 +143,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
         **MOU_VIEW,
+        "enrollment.roster": ("view", "add"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.VILLAGE_TREASURER: {
         **dict.fromkeys(REGION_MODELS, VIEW),
@@ -144,6 +155,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.workunit": VIEW,
         "regencies.coveragetarget": VIEW,
         **MOU_VIEW,
+        "enrollment.roster": ("view", "add"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.BRANCH_STAFF: {
         **dict.fromkeys(REGION_MODELS, VIEW),
@@ -153,6 +167,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.workunit": ("view", "change"),
         "regencies.coveragetarget": VIEW,
         **MOU_EDIT,
+        "enrollment.roster": ("view", "add", "change"),
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": ("view", "change"),
     },
     Role.SEKDA: {
         **dict.fromkeys(REGION_MODELS, VIEW),
@@ -162,6 +179,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         **MOU_EDIT,
+        "enrollment.roster": VIEW,
+        **dict.fromkeys(ROSTER_READ_MODELS, VIEW),
+        "enrollment.membership": VIEW,
     },
     Role.PROVINCE_ADMIN: {
         **dict.fromkeys(REGION_MODELS, ALL),
@@ -172,6 +192,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.coveragetarget": ALL,
         "bpjs_tracker.user": ALL,
         **MOU_ALL,
+        "enrollment.roster": ALL,
+        **dict.fromkeys(ROSTER_READ_MODELS, ALL),
+        "enrollment.membership": ALL,
     },
 }
 

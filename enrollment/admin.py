@@ -1,3 +1,541 @@
-"""Admin classes for enrollment. Contributions, bills and payments live in admin_billing."""
+"""Rosters in the admin: upload → preview → confirm, verify / return, monthly changes, KPJ.
 
+Every page resolves its object through `visible_to(request.user)` (a roster or
+upload outside the user's scope answers 404) and calls a service; the admin
+only reads forms and renders results.
+"""
+
+import uuid
+from pathlib import Path
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+
+from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
 from enrollment import admin_billing  # noqa: F401 - registers the contribution admins
+from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
+from enrollment.imports.resources import (
+    MembershipResource,
+    RosterChangeResource,
+    RosterEntryResource,
+)
+from enrollment.imports.template import error_workbook, roster_template
+from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
+from enrollment.selectors import roster_changes, roster_double_enrolments
+from enrollment.services.memberships import membership_kpj_import
+from enrollment.services.rosters import (
+    roster_import,
+    roster_preview,
+    roster_return,
+    roster_upload_confirm,
+    roster_verify,
+)
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _first_message(exc) -> str:
+    return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+
+
+class PlainHistoryMixin:
+    """For models without django-simple-history: the admin's own (LogEntry) history page."""
+
+    object_history_template = None
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("aktif")
+    parameter_name = "aktif"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Aktif")), ("0", _("Berakhir"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in {"0", "1"}:
+            return queryset.filter(end__isnull=self.value() == "1")
+        return queryset
+
+
+class ReadOnlyMixin:
+    """Rows that only services write: viewable, never edited or added by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Roster)
+class RosterAdmin(ScopedModelAdmin):
+    list_display = (
+        "unit",
+        "period_label",
+        "status",
+        "entry_count",
+        "created_count",
+        "updated_count",
+        "left_count",
+        "uploaded_by",
+        "updated_at",
+    )
+    list_filter = ("status", regency_filter("unit__regency"))
+    list_select_related = ("unit", "uploaded_by")
+    search_fields = ("unit__code", "unit__name")
+    date_hierarchy = "period"
+    fields = (
+        "unit",
+        "period",
+        "status",
+        "return_reason",
+        "original_name",
+        "uploaded_by",
+        "verified_by",
+        "verified_at",
+        ("entry_count", "created_count", "updated_count", "unchanged_count", "left_count"),
+        "created_at",
+        "updated_at",
+    )
+    readonly_fields = [
+        "unit", "period", "status", "return_reason", "original_name", "uploaded_by",
+        "verified_by", "verified_at", "entry_count", "created_count", "updated_count",
+        "unchanged_count", "left_count", "created_at", "updated_at",
+    ]  # fmt: skip
+    actions = ["verify_selected"]
+    change_list_template = "admin/enrollment/roster/change_list.html"
+    change_form_template = "admin/enrollment/roster/change_form.html"
+
+    @admin.display(description=_("periode"), ordering="period")
+    def period_label(self, obj):
+        return f"{obj.period:%Y-%m}"
+
+    def has_add_permission(self, request):
+        return False  # rosters arrive through the upload page, never the bare form
+
+    def can_upload(self, request) -> bool:
+        return request.user.has_perm("enrollment.add_roster")
+
+    # -- urls -------------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="enrollment_roster_upload"),
+            path(
+                "upload/<int:upload_id>/",
+                view(self.upload_preview_view),
+                name="enrollment_roster_upload_preview",
+            ),
+            path(
+                "upload/<int:upload_id>/errors.xlsx",
+                view(self.error_workbook_view),
+                name="enrollment_roster_upload_errors",
+            ),
+            path(
+                "upload/<int:upload_id>/file/",
+                view(self.upload_file_view),
+                name="enrollment_roster_upload_file",
+            ),
+            path("template.xlsx", view(self.template_view), name="enrollment_roster_template"),
+            path(
+                "<int:roster_id>/verify/", view(self.verify_view), name="enrollment_roster_verify"
+            ),
+            path(
+                "<int:roster_id>/return/", view(self.return_view), name="enrollment_roster_return"
+            ),
+            path(
+                "<int:roster_id>/changes/",
+                view(self.changes_view),
+                name="enrollment_roster_changes",
+            ),
+            path("<int:roster_id>/file/", view(self.file_view), name="enrollment_roster_file"),
+            *super().get_urls(),
+        ]
+
+    def _roster(self, request, roster_id) -> Roster:
+        return get_object_or_404(self.get_queryset(request).select_related("unit"), pk=roster_id)
+
+    def _upload(self, request, upload_id) -> RosterUpload:
+        uploads = RosterUpload.objects.visible_to(request.user).select_related("unit", "roster")
+        return get_object_or_404(uploads, pk=upload_id)
+
+    def _context(self, request, **extra):
+        return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
+
+    # -- upload → preview → confirm --------------------------------------------------------------
+
+    def upload_view(self, request):
+        if not self.can_upload(request):
+            raise PermissionDenied
+        form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = roster_preview(
+                    unit=form.cleaned_data["unit"],
+                    period=form.cleaned_data["period"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except PermissionDenied as exc:
+                form.add_error("unit", str(exc))
+            else:
+                url = reverse("admin:enrollment_roster_upload_preview", args=[result.upload.pk])
+                return HttpResponseRedirect(url)
+        context = self._context(request, title=_("Unggah roster"), form=form)
+        return TemplateResponse(request, "admin/enrollment/roster/upload.html", context)
+
+    def upload_preview_view(self, request, upload_id):
+        upload = self._upload(request, upload_id)
+        if request.method == "POST":
+            return self._confirm(request, upload)
+        summary = upload.summary or {}
+        can_confirm = (
+            upload.status == RosterUpload.Status.PENDING
+            and summary.get("ok")
+            and upload.uploaded_by_id == request.user.pk
+        )
+        context = self._context(
+            request,
+            title=_("Pratinjau roster %(unit)s %(period)s")
+            % {"unit": upload.unit.code, "period": f"{upload.period:%Y-%m}"},
+            upload=upload,
+            summary=summary,
+            changes_by_kind=_group(summary.get("changes", []), "kind"),
+            can_confirm=can_confirm,
+        )
+        return TemplateResponse(request, "admin/enrollment/roster/upload_preview.html", context)
+
+    def _confirm(self, request, upload):
+        try:
+            result = roster_upload_confirm(upload=upload, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _first_message(exc), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        if not result.ok:
+            self.message_user(
+                request, _g("Berkas ditolak; tidak ada yang disimpan."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.path)
+        self.message_user(
+            request,
+            _g("Roster %(roster)s disimpan: %(created)s baru, %(updated)s berubah, "
+               "%(unchanged)s tetap, %(left)s keluar.")
+            % {"roster": result.roster, **result.counts()},
+            messages.SUCCESS,
+        )  # fmt: skip
+        return HttpResponseRedirect(
+            reverse("admin:enrollment_roster_change", args=[result.roster.pk])
+        )
+
+    def error_workbook_view(self, request, upload_id):
+        upload = self._upload(request, upload_id)
+        summary = upload.summary or {}
+        problems = summary.get("problems", [])
+        with upload.file.open("rb") as handle:
+            data = handle.read()
+        if summary.get("problem_total", 0) > len(problems):  # the stored list is capped
+            again = roster_import(
+                unit=upload.unit,
+                period=upload.period,
+                upload=SimpleUploadedFile(upload.original_name or "roster", data),
+                by=request.user,
+                dry_run=True,
+            )
+            problems = again.problems
+        content = error_workbook(data, filename=upload.original_name, problems=problems)
+        name = f"{Path(upload.original_name or 'roster').stem}-kesalahan.xlsx"
+        return _download(content, name, XLSX_TYPE)
+
+    def upload_file_view(self, request, upload_id):
+        upload = self._upload(request, upload_id)
+        return FileResponse(
+            upload.file.open("rb"), as_attachment=True, filename=upload.original_name or None
+        )
+
+    def template_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return _download(roster_template(), "templat-roster-bpjs.xlsx", XLSX_TYPE)
+
+    # -- verify / return ------------------------------------------------------------------------
+
+    @admin.action(description=_("Verifikasi roster terpilih"), permissions=["change"])
+    def verify_selected(self, request, queryset):
+        for roster in queryset.select_related("unit"):
+            try:
+                result = roster_verify(roster=roster, by=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{roster}: {_first_message(exc)}", messages.ERROR)
+                continue
+            self.message_user(request, _verified_message(result), messages.SUCCESS)
+
+    def verify_view(self, request, roster_id):
+        roster = self._roster(request, roster_id)
+        if request.method != "POST":
+            return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+        try:
+            result = roster_verify(roster=roster, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, _first_message(exc), messages.ERROR)
+        else:
+            self.message_user(request, _verified_message(result), messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+
+    def return_view(self, request, roster_id):
+        roster = self._roster(request, roster_id)
+        if not self.has_change_permission(request, roster):
+            raise PermissionDenied
+        form = RosterReturnForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                roster_return(roster=roster, by=request.user, reason=form.cleaned_data["reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                form.add_error("reason", _first_message(exc))
+            else:
+                self.message_user(
+                    request, _g("Roster %(roster)s dikembalikan.") % {"roster": roster}
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:enrollment_roster_change", args=[roster.pk])
+                )
+        context = self._context(
+            request, title=_("Kembalikan roster %(roster)s") % {"roster": roster}, form=form,
+            roster=roster,
+        )  # fmt: skip
+        return TemplateResponse(request, "admin/enrollment/roster/return.html", context)
+
+    # -- monthly changes, files -------------------------------------------------------------------
+
+    def changes_view(self, request, roster_id):
+        roster = self._roster(request, roster_id)
+        changes = roster_changes(roster=roster)
+        export = request.GET.get("format")
+        if export in {"xlsx", "csv"}:
+            dataset = RosterChangeResource().export(changes.lines)
+            name = f"mutasi-{roster.unit.code}-{roster.period:%Y-%m}.{export}"
+            if export == "xlsx":
+                return _download(XLSX().export_data(dataset), name, XLSX_TYPE)
+            return _download(CSV().export_data(dataset), name, "text/csv; charset=utf-8")
+        context = self._context(
+            request,
+            title=_("Mutasi %(roster)s") % {"roster": roster},
+            roster=roster,
+            changes=changes,
+        )
+        return TemplateResponse(request, "admin/enrollment/roster/changes.html", context)
+
+    def file_view(self, request, roster_id):
+        roster = self._roster(request, roster_id)
+        if not roster.file:
+            raise Http404(_("Berkas tidak ditemukan."))
+        return FileResponse(
+            roster.file.open("rb"), as_attachment=True, filename=roster.original_name or None
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        roster = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "show_save": False,
+            "show_save_and_continue": False,
+            "show_save_and_add_another": False,
+            "can_review": roster is not None
+            and roster.is_verifiable
+            and self.has_change_permission(request, roster),
+            "double_enrolments": roster_double_enrolments(roster=roster) if roster else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
+        return super().changelist_view(request, extra_context)
+
+
+def _verified_message(result) -> str:
+    if result.already:
+        return _g("%(roster)s sudah terverifikasi.") % {"roster": result.roster}
+    return _g("%(roster)s terverifikasi: %(opened)s kepesertaan dibuka, %(closed)s diakhiri.") % {
+        "roster": result.roster,
+        "opened": result.opened,
+        "closed": result.closed,
+    }
+
+
+def _download(content, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _group(items: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for item in items:
+        grouped.setdefault(item[key], []).append(item)
+    return grouped
+
+
+@admin.register(RosterUpload)
+class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
+    list_display = (
+        "created_at",
+        "unit",
+        "period_label",
+        "status",
+        "row_count",
+        "error_count",
+        "warning_count",
+        "uploaded_by",
+        "preview_link",
+    )
+    list_filter = ("status", regency_filter("unit__regency"))
+    list_select_related = ("unit", "uploaded_by")
+    search_fields = ("unit__code", "unit__name", "original_name")
+    date_hierarchy = "created_at"
+    exclude = ("summary",)
+
+    @admin.display(description=_("periode"), ordering="period")
+    def period_label(self, obj):
+        return f"{obj.period:%Y-%m}"
+
+    @admin.display(description=_("pratinjau"))
+    def preview_link(self, obj):
+        url = reverse("admin:enrollment_roster_upload_preview", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("lihat"))
+
+
+@admin.register(RosterEntry)
+class RosterEntryAdmin(PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedModelAdmin):
+    resource_classes = [RosterEntryResource]
+    list_display = (
+        "nik",
+        "name",
+        "unit",
+        "period",
+        "position",
+        "segment",
+        "wage",
+        "start_date",
+        "kpj",
+    )
+    list_filter = ("segment", regency_filter("roster__unit__regency"))
+    list_select_related = ("roster__unit", "worker")
+    search_fields = ("worker__nik", "worker__name", "kpj", "roster__unit__code")
+    date_hierarchy = "roster__period"
+
+    @admin.display(description=_("NIK"), ordering="worker__nik")
+    def nik(self, obj):
+        return obj.worker.nik
+
+    @admin.display(description=_("nama"), ordering="worker__name")
+    def name(self, obj):
+        return obj.worker.name
+
+    @admin.display(description=_("unit kerja"), ordering="roster__unit__code")
+    def unit(self, obj):
+        return obj.roster.unit.code
+
+    @admin.display(description=_("periode"), ordering="roster__period")
+    def period(self, obj):
+        return f"{obj.roster.period:%Y-%m}"
+
+
+@admin.register(Worker)
+class WorkerAdmin(ScopedModelAdmin):
+    list_display = ("nik", "name", "birth_date", "sex")
+    list_filter = ("sex",)
+    search_fields = ("nik", "name")
+
+    def has_add_permission(self, request):
+        return False  # workers arrive with a roster
+
+
+@admin.register(Membership)
+class MembershipAdmin(ExportMixin, ScopedModelAdmin):
+    resource_classes = [MembershipResource]
+    list_display = ("worker", "programme", "unit", "kpj", "start", "end")
+    list_filter = ("programme", ActiveFilter, regency_filter("unit__regency"))
+    list_select_related = ("worker", "unit")
+    search_fields = ("worker__nik", "worker__name", "kpj")
+    fields = ("worker", "programme", "unit", "kpj", "start", "end")
+    readonly_fields = ("worker", "programme", "unit", "start", "end")
+    change_list_template = "admin/enrollment/membership/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # memberships follow verified rosters
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("kpj/", view(self.kpj_import_view), name="enrollment_membership_kpj"),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_import_kpj": request.user.has_perm("enrollment.change_membership"),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def kpj_import_view(self, request):
+        """Upload a NIK → KPJ file, see what would change, then confirm (all or nothing).
+
+        Between the two steps the file waits under MEDIA_ROOT/kpj/, its name kept in
+        the session (never in process memory).
+        """
+        if not request.user.has_perm("enrollment.change_membership"):
+            raise PermissionDenied
+        pending = request.session.get("kpj_upload")
+        if request.method == "POST" and "confirm" in request.POST and pending:
+            with default_storage.open(pending["path"], "rb") as handle:
+                upload = SimpleUploadedFile(pending["name"], handle.read())
+            result = membership_kpj_import(upload=upload, by=request.user)
+            default_storage.delete(pending["path"])
+            del request.session["kpj_upload"]
+            if result.ok:
+                self.message_user(
+                    request, _g("%(count)s nomor KPJ disimpan.") % {"count": result.updated}
+                )
+                return HttpResponseRedirect(reverse("admin:enrollment_membership_changelist"))
+            self.message_user(
+                request, _g("Berkas ditolak; tidak ada yang disimpan."), messages.ERROR
+            )
+        form = KpjUploadForm(request.POST or None, request.FILES or None)
+        result = None
+        if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
+            upload = form.cleaned_data["file"]
+            result = membership_kpj_import(upload=upload, by=request.user, dry_run=True)
+            if result.ok and result.updated:
+                upload.seek(0)
+                stored = default_storage.save(
+                    f"kpj/{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}",
+                    ContentFile(upload.read()),
+                )
+                request.session["kpj_upload"] = {"path": stored, "name": upload.name}
+        context = self._context(request, form=form, result=result)
+        return TemplateResponse(request, "admin/enrollment/membership/kpj_import.html", context)
+
+    def _context(self, request, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Impor nomor KPJ"),
+            **extra,
+        }

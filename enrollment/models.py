@@ -119,12 +119,86 @@ class Roster(TimeStampedModel):
     def __str__(self):
         return f"{self.unit.code} {self.period:%Y-%m}"
 
+    @property
+    def is_verifiable(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class RosterUpload(TimeStampedModel):
+    """One upload of a roster file, kept whether it was imported, rejected or only previewed.
+
+    The admin's preview step keeps the file here until the uploader confirms;
+    a rejected file stays for the branch office to look at (nothing else is
+    saved); an imported one is also the roster's file.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu konfirmasi")
+        IMPORTED = "imported", _("Diimpor")
+        REJECTED = "rejected", _("Ditolak")
+
+    unit = models.ForeignKey(
+        WorkUnit,
+        on_delete=models.PROTECT,
+        related_name="roster_uploads",
+        verbose_name=_("unit kerja"),
+    )
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan."))
+    file = models.FileField(_("berkas"), upload_to=roster_upload_to, max_length=300)
+    original_name = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diunggah oleh"),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    roster = models.ForeignKey(
+        Roster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploads",
+        verbose_name=_("roster"),
+    )
+    row_count = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    error_count = models.PositiveIntegerField(_("kesalahan"), default=0)
+    warning_count = models.PositiveIntegerField(_("peringatan"), default=0)
+    summary = models.JSONField(_("ringkasan pratinjau"), default=dict, blank=True)
+
+    objects = scoped_queryset(regency_path="unit__regency", unit_path="unit").as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("unggahan roster")
+        verbose_name_plural = _("unggahan roster")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__day=1),
+                name="roster_upload_period_is_first_of_month",
+                violation_error_message=_("Periode harus hari pertama bulan."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.period:%Y-%m} ({self.get_status_display()})"
+
 
 class RosterEntry(models.Model):
     """A worker on a roster: position, segment, wage (whole Rupiah) and start date (TMT)."""
 
     roster = models.ForeignKey(
-        Roster, on_delete=models.CASCADE, related_name="entries", verbose_name=_("roster")
+        Roster,
+        on_delete=models.CASCADE,
+        related_name="entries",
+        verbose_name=_("roster"),
+        # The (roster, worker) unique index serves lookups by roster; a second index
+        # would only slow down importing 100,000 entries.
+        db_index=False,
     )
     worker = models.ForeignKey(
         Worker, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("pekerja")

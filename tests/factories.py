@@ -1,12 +1,14 @@
 """One factory per model (factory_boy). Reference data (regions, offices) is loaded, not built."""
 
-from datetime import date, timedelta
+import datetime
+from datetime import date
 
 import factory
 from django.utils import timezone
 
 from bpjs_tracker.models import User
 from bpjs_tracker.services import user_set_role
+from enrollment.models import Membership, Programme, Roster, RosterEntry, Sex, Worker
 from mou.models import (
     Agreement,
     AgreementSegment,
@@ -74,6 +76,66 @@ class VillageUnitFactory(factory.django.DjangoModelFactory):
     code = factory.SelfAttribute("village.code")
     name = factory.LazyAttribute(lambda o: f"Pemerintah Desa {o.village.name}")
     regency = factory.SelfAttribute("village.district.regency")
+
+
+def make_nik(
+    serial: int,
+    *,
+    sex: str = "L",
+    birth_date: datetime.date = datetime.date(1990, 8, 17),
+    district: str = "747101",
+) -> str:
+    """A well-formed NIK: district code, birth date (day + 40 for women), serial (never 0000)."""
+    day = birth_date.day + (40 if sex == "P" else 0)
+    return f"{district}{day:02d}{birth_date:%m%y}{serial % 9999 + 1:04d}"
+
+
+class WorkerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Worker
+        django_get_or_create = ("nik",)
+
+    birth_date = datetime.date(1990, 8, 17)
+    sex = Sex.MALE
+    nik = factory.Sequence(lambda n: make_nik(n, birth_date=datetime.date(1990, 8, 17)))
+    name = factory.Sequence(lambda n: f"Pekerja Uji {n}")
+
+
+class RosterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Roster
+
+    unit = factory.SubFactory(OpdFactory)
+    period = datetime.date(2025, 1, 1)
+    file = factory.django.FileField(filename="roster.csv", data=b"NIK\n")
+    original_name = "roster.csv"
+    status = Roster.Status.SUBMITTED
+    verified_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == Roster.Status.VERIFIED else None
+    )
+
+
+class RosterEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = RosterEntry
+
+    roster = factory.SubFactory(RosterFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    row_number = factory.Sequence(lambda n: n + 2)
+    position = "Staf"
+    segment = Segment.NON_ASN
+    wage = 2_750_000
+    start_date = datetime.date(2015, 7, 1)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    worker = factory.SubFactory(WorkerFactory)
+    programme = Programme.JKK
+    unit = factory.SubFactory(OpdFactory)
+    start = datetime.date(2025, 1, 1)
 
 
 class CoverageTargetFactory(factory.django.DjangoModelFactory):
@@ -168,53 +230,3 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
     owner = "BPKAD"
     due_on = date(2025, 6, 30)
-
-
-# --- Workers and verified rosters for billing tests (issue #4) ---------------------
-# Built directly, not through the roster import service (issue #3), so billing tests
-# do not depend on it.
-
-
-def _nik(worker) -> str:
-    """A well-formed NIK: Kota Kendari (74.71.01), birth date (+40 on the day for women), serial."""
-    day = worker.birth_date.day + (40 if worker.sex == "P" else 0)
-    return f"747101{day:02d}{worker.birth_date:%m%y}{worker.serial:04d}"
-
-
-class WorkerFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "enrollment.Worker"
-        exclude = ("serial",)
-
-    serial = factory.Sequence(lambda n: n % 9999 + 1)
-    name = factory.Sequence(lambda n: f"Pekerja {n}")
-    birth_date = factory.Sequence(lambda n: date(1980, 1, 1) + timedelta(days=n * 37 % 9000))
-    sex = "L"
-    nik = factory.LazyAttribute(_nik)
-
-
-class RosterFactory(factory.django.DjangoModelFactory):
-    """A verified roster (status verified, verified now); pass status= for others."""
-
-    class Meta:
-        model = "enrollment.Roster"
-
-    unit = factory.SubFactory(OpdFactory)
-    period = date(2025, 1, 1)
-    file = factory.LazyAttribute(lambda o: f"rosters/{o.unit.code}/{o.period:%Y-%m}/roster.csv")
-    original_name = "roster.csv"
-    status = "verified"
-    verified_at = factory.LazyFunction(timezone.now)
-
-
-class RosterEntryFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = "enrollment.RosterEntry"
-
-    roster = factory.SubFactory(RosterFactory)
-    worker = factory.SubFactory(WorkerFactory)
-    row_number = factory.Sequence(lambda n: n + 2)
-    position = "Tenaga kebersihan"
-    segment = Segment.NON_ASN
-    wage = 2_750_000
-    start_date = date(2015, 7, 1)

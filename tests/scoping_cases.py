@@ -7,6 +7,7 @@ Each case maps (world, role) to the in-scope object and world to the
 out-of-scope one (None when every role may see every row, e.g. the province).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -18,9 +19,14 @@ from enrollment.models import (
     Bill,
     ContributionRate,
     ContributionRelief,
+    Membership,
     Payment,
     PaymentRule,
     PublicHoliday,
+    Roster,
+    RosterEntry,
+    RosterUpload,
+    Worker,
 )
 from enrollment.services.billing import bill_generate
 from mou.models import Agreement, FollowUp, MonitoringMeeting, RegionalRegulation
@@ -48,7 +54,7 @@ def _target(regency):
 
 
 def _bill(unit):
-    roster = factories.RosterFactory(unit=unit, period=date(2025, 1, 1))
+    roster = factories.RosterFactory(unit=unit, period=date(2025, 1, 1), status="verified")
     factories.RosterEntryFactory(roster=roster)
     bill_generate(unit=unit, period=roster.period)
     return Bill.objects.get(unit=unit, period=roster.period)
@@ -57,6 +63,17 @@ def _bill(unit):
 def _payment(unit):
     return Payment.objects.create(
         unit=unit, amount=14_850, paid_on=date(2025, 2, 10), reference=f"UJI-{unit.code}"
+    )
+
+
+def _entry(unit):
+    """A roster entry of `unit` (its roster and worker come with it)."""
+    return factories.RosterEntryFactory(roster=factories.RosterFactory(unit=unit))
+
+
+def _upload(unit):
+    return RosterUpload.objects.create(
+        unit=unit, period=datetime.date(2025, 1, 1), file="rosters/x.csv", original_name="x.csv"
     )
 
 
@@ -101,4 +118,17 @@ CASES: dict[type, Case] = {
     ContributionRelief: Case(lambda w, role: ContributionRelief.objects.first(), None),
     PaymentRule: Case(lambda w, role: PaymentRule.objects.first(), None),
     PublicHoliday: Case(lambda w, role: PublicHoliday.objects.first(), None),
+    Roster: Case(
+        lambda w, role: factories.RosterFactory(unit=w.home_unit(role)),
+        lambda w: factories.RosterFactory(unit=w.buton_opd),
+    ),
+    RosterEntry: Case(lambda w, role: _entry(w.home_unit(role)), lambda w: _entry(w.buton_opd)),
+    RosterUpload: Case(lambda w, role: _upload(w.home_unit(role)), lambda w: _upload(w.buton_opd)),
+    Worker: Case(
+        lambda w, role: _entry(w.home_unit(role)).worker, lambda w: _entry(w.buton_opd).worker
+    ),
+    Membership: Case(
+        lambda w, role: factories.MembershipFactory(unit=w.home_unit(role)),
+        lambda w: factories.MembershipFactory(unit=w.buton_opd),
+    ),
 }

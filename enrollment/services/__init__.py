@@ -1,0 +1,1 @@
+"""Writes of the enrollment app: rosters (upload, import, verify, return), memberships, KPJ."""

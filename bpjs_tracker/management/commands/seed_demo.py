@@ -12,7 +12,8 @@ class Command(BaseCommand):
         result = seed_demo()
         self.stdout.write(
             f"Unit kerja: {result.units_created} baru, {result.units_total} seluruhnya; "
-            f"target cakupan: {result.targets_total}"
+            f"target cakupan: {result.targets_total}; roster terverifikasi: "
+            f"{result.rosters_created} baru, {result.rosters_total} seluruhnya"
         )
         self.stdout.write(
             self.style.WARNING("AKUN DEMO — hanya untuk percobaan, jangan dipakai di produksi:")

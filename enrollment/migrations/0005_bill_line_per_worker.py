@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0002_contributions'),
+        ('enrollment', '0004_contributions'),
     ]
 
     operations = [

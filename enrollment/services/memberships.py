@@ -1,0 +1,245 @@
+"""Memberships (JKK, JKM) derived from verified rosters, and KPJ numbers from BPJS files."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from enrollment.imports import parsing
+from enrollment.imports.problems import ERROR, WARNING, Problem
+from enrollment.imports.reading import FILE_HEADER_ONLY, KPJ_LAYOUT, read_roster_file
+from enrollment.imports.rows import DUPLICATE_NIK
+from enrollment.models import Membership, Programme, Roster, RosterEntry
+
+# A roster enrols its workers in these programmes (DOMAIN.md §1: JKK + JKM).
+ROSTER_PROGRAMMES = (Programme.JKK, Programme.JKM)
+BATCH = 500
+
+KPJ_NOT_ALLOWED = _("Anda tidak berhak mengubah nomor KPJ.")
+KPJ_REQUIRED = _("KPJ kosong. Isi nomor KPJ dari BPJS Ketenagakerjaan, atau hapus baris ini.")
+KPJ_NIK_UNKNOWN = _(
+    "NIK %(nik)s tidak punya kepesertaan aktif yang dapat Anda lihat; baris ini dilewati. "
+    "Periksa NIK, atau apakah roster unitnya sudah diverifikasi."
+)
+KPJ_TAKEN = _(
+    "KPJ %(kpj)s sudah dipakai pekerja lain (NIK %(other)s). Satu KPJ hanya untuk satu orang; "
+    "periksa nomornya."
+)
+
+
+@dataclass
+class MembershipSync:
+    opened: int = 0
+    closed: int = 0
+    removed: int = 0
+
+
+def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
+    """Open and close the unit's JKK/JKM memberships so that they match a verified roster.
+
+    Opened from the roster's month for workers on it without an open membership
+    through the unit; ended on the last day of the previous month for members no
+    longer on it; removed when they were opened for this same month by an
+    earlier verification (a re-uploaded, re-verified roster). Call inside the
+    verification's transaction.
+    """
+    period, unit_id = roster.period, roster.unit_id
+    on_roster = dict(RosterEntry.objects.filter(roster=roster).values_list("worker_id", "kpj"))
+    open_memberships = list(
+        Membership.objects.filter(
+            unit_id=unit_id, end__isnull=True, programme__in=ROSTER_PROGRAMMES
+        )
+    )
+    have = {(m.worker_id, m.programme) for m in open_memberships}
+    reason = _g("Verifikasi roster %(roster)s") % {"roster": roster}
+    now = timezone.now()
+    last_day = period - timedelta(days=1)
+    to_open = [
+        Membership(worker_id=worker_id, programme=programme, unit_id=unit_id, kpj=kpj, start=period)
+        for worker_id, kpj in on_roster.items()
+        for programme in ROSTER_PROGRAMMES
+        if (worker_id, programme) not in have
+    ]
+    to_update, to_remove = [], []
+    closed = 0
+    for membership in open_memberships:
+        if membership.worker_id in on_roster:
+            kpj = on_roster[membership.worker_id]
+            if kpj and not membership.kpj:
+                membership.kpj, membership.updated_at = kpj, now
+                to_update.append(membership)
+        elif membership.start < period:
+            membership.end, membership.updated_at = last_day, now
+            to_update.append(membership)
+            closed += 1
+        elif membership.start == period:
+            to_remove.append(membership.pk)
+    bulk_create_with_history(
+        to_open, Membership, batch_size=BATCH, default_user=by, default_change_reason=reason
+    )
+    if to_update:
+        bulk_update_with_history(
+            to_update,
+            Membership,
+            ["end", "kpj", "updated_at"],
+            batch_size=BATCH,
+            default_user=by,
+            default_change_reason=reason,
+        )
+    for start in range(0, len(to_remove), BATCH):
+        for membership in Membership.objects.filter(pk__in=to_remove[start : start + BATCH]):
+            membership._history_user = by
+            membership._change_reason = reason
+            membership.delete()
+    return MembershipSync(opened=len(to_open), closed=closed, removed=len(to_remove))
+
+
+# --- KPJ numbers from a BPJS file -----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class KpjChange:
+    nik: str
+    name: str
+    unit: str
+    programme: str
+    old: str
+    new: str
+
+
+@dataclass
+class KpjImportResult:
+    dry_run: bool
+    sheet: str = ""
+    row_count: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    updated: int = 0  # memberships whose KPJ changes
+    unchanged: int = 0
+    skipped: int = 0  # rows whose NIK has no open membership in scope
+    changes: list[KpjChange] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == ERROR for p in self.problems)
+
+    def sorted_problems(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.row, p.severity != ERROR))
+
+
+def _require_can_set_kpj(by) -> None:
+    if by is not None and not by.has_perm("enrollment.change_membership"):
+        raise PermissionDenied(KPJ_NOT_ALLOWED)
+
+
+def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImportResult:
+    """Set KPJ numbers from a NIK → KPJ file, on open memberships in the user's scope; all or nothing."""
+    _require_can_set_kpj(by)
+    upload.seek(0) if hasattr(upload, "seek") else None
+    data, filename = upload.read(), Path(getattr(upload, "name", "") or "kpj.csv").name
+    sheet = read_roster_file(data, filename=filename, layout=KPJ_LAYOUT)
+    result = KpjImportResult(dry_run=dry_run, sheet=sheet.name, problems=list(sheet.problems))
+    if not sheet.readable:
+        return result
+    nik_label, kpj_label = sheet.columns["nik"].header, sheet.columns["kpj"].header
+    i_nik, i_kpj = sheet.columns["nik"].index, sheet.columns["kpj"].index
+    wanted: dict[str, tuple[int, str]] = {}
+    for number, cells in sheet.rows:
+        result.row_count += 1
+        nik = kpj = None
+        try:
+            nik = parsing.parse_nik(cells[i_nik] if i_nik < len(cells) else None).nik
+        except ValidationError as exc:
+            result.problems.append(Problem(sheet.name, number, nik_label, exc.messages[0]))
+        try:
+            kpj = parsing.parse_kpj(cells[i_kpj] if i_kpj < len(cells) else None)
+            if not kpj:
+                raise ValidationError(KPJ_REQUIRED, code="required")
+        except ValidationError as exc:
+            result.problems.append(Problem(sheet.name, number, kpj_label, exc.messages[0]))
+            kpj = None
+        if nik and nik in wanted:
+            result.problems.append(
+                Problem(
+                    sheet.name,
+                    number,
+                    nik_label,
+                    str(DUPLICATE_NIK % {"nik": nik, "row": wanted[nik][0]}),
+                )
+            )
+        elif nik and kpj:
+            wanted[nik] = (number, kpj)
+    if result.row_count == 0:
+        result.problems.append(Problem(sheet.name, 2, "A", str(FILE_HEADER_ONLY)))
+    if not result.ok:
+        return result
+
+    scoped = Membership.objects.visible_to(by) if by is not None else Membership.objects.all()
+    niks = list(wanted)
+    memberships = []
+    for start in range(0, len(niks), BATCH):
+        memberships.extend(
+            scoped.filter(end__isnull=True, worker__nik__in=niks[start : start + BATCH])
+            .select_related("worker", "unit")
+            .order_by("worker__nik", "programme")
+        )
+    holders: dict[str, str] = {}
+    kpjs = list({kpj for _row, kpj in wanted.values()})
+    for start in range(0, len(kpjs), BATCH):
+        holders.update(
+            Membership.objects.filter(kpj__in=kpjs[start : start + BATCH])
+            .values_list("kpj", "worker__nik")
+            .distinct()
+        )
+    found = {m.worker.nik for m in memberships}
+    for nik, (number, kpj) in wanted.items():
+        other = holders.get(kpj)
+        if other is not None and other != nik:
+            result.problems.append(
+                Problem(
+                    sheet.name, number, kpj_label, str(KPJ_TAKEN % {"kpj": kpj, "other": other})
+                )
+            )
+        if nik not in found:
+            result.skipped += 1
+            result.problems.append(
+                Problem(sheet.name, number, nik_label, str(KPJ_NIK_UNKNOWN % {"nik": nik}), WARNING)
+            )
+    if not result.ok:
+        return result
+    changed = []
+    for membership in memberships:
+        kpj = wanted[membership.worker.nik][1]
+        if membership.kpj == kpj:
+            result.unchanged += 1
+            continue
+        result.changes.append(
+            KpjChange(
+                membership.worker.nik,
+                membership.worker.name,
+                membership.unit.code,
+                membership.programme,
+                membership.kpj,
+                kpj,
+            )
+        )
+        membership.kpj, membership.updated_at = kpj, timezone.now()
+        changed.append(membership)
+    result.updated = len(changed)
+    if dry_run or not changed:
+        return result
+    with transaction.atomic():
+        bulk_update_with_history(
+            changed,
+            Membership,
+            ["kpj", "updated_at"],
+            batch_size=BATCH,
+            default_user=by,
+            default_change_reason=_g("Impor KPJ dari berkas %(name)s") % {"name": filename},
+        )
+    return result
