@@ -31,6 +31,7 @@ from enrollment.imports.reading import read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterUpload
 from enrollment.services import bulk
+from enrollment.services.billing import BillsGenerateResult, bill_refresh_for_roster
 from regencies.models import Regency, WorkUnit
 
 UPLOAD_NOT_ALLOWED = _("Anda tidak berhak mengunggah roster untuk unit %(unit)s.")
@@ -584,6 +585,7 @@ class RosterVerifyResult:
     opened: int = 0
     closed: int = 0
     removed: int = 0
+    billing: BillsGenerateResult | None = None  # the month's bill, created or recomputed
 
 
 def _transition(roster: Roster, target: str, action) -> None:
@@ -619,8 +621,13 @@ def roster_verify(*, roster: Roster, by=None) -> RosterVerifyResult:
             update_fields=["status", "verified_by", "verified_at", "return_reason", "updated_at"]
         )
         sync = memberships_sync(roster=roster, by=by)
+        billing = bill_refresh_for_roster(roster=roster, by=by)
     return RosterVerifyResult(
-        roster=roster, opened=sync.opened, closed=sync.closed, removed=sync.removed
+        roster=roster,
+        opened=sync.opened,
+        closed=sync.closed,
+        removed=sync.removed,
+        billing=billing,
     )
 
 

@@ -45,3 +45,11 @@ class Command(ContractCommand):
             f"verified: {roster}; memberships opened: {result.opened}, "
             f"closed: {result.closed}, removed: {result.removed}"
         )
+        billing = result.billing
+        if billing.changed:
+            self.stdout.write(
+                f"bill: {unit.code} {period:%Y-%m} created: {billing.created}, "
+                f"recomputed: {billing.recomputed}, adjusted: {billing.adjusted}"
+            )
+        for problem in billing.problems:
+            self.stdout.write(f"warning: {problem}")
