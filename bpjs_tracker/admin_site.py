@@ -5,6 +5,32 @@ from bpjs_tracker.roles import scope_for
 
 # Apps in the order of the daily job (STYLE.md §11).
 APP_ORDER = ["enrollment", "claims", "mou", "regencies", "bpjs_tracker"]
+# Within an app, the daily work first and reference tables last; others follow alphabetically.
+MODEL_ORDER = [
+    "roster",
+    "rosterupload",
+    "bill",
+    "payment",
+    "membership",
+    "worker",
+    "rosterentry",
+    "contributionrate",
+    "contributionrelief",
+    "paymentrule",
+    "publicholiday",
+    "agreement",
+    "followup",
+    "monitoringmeeting",
+    "regionalregulation",
+    "workunit",
+    "coveragetarget",
+    "regency",
+    "district",
+    "village",
+    "province",
+    "branchoffice",
+    "branchassignment",
+]
 
 
 class BpjsAdminSite(admin.AdminSite):
@@ -19,5 +45,10 @@ class BpjsAdminSite(admin.AdminSite):
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
-        rank = {label: i for i, label in enumerate(APP_ORDER)}
-        return sorted(apps, key=lambda app: rank.get(app["app_label"], len(rank)))
+        app_rank = {label: i for i, label in enumerate(APP_ORDER)}
+        model_rank = {name: i for i, name in enumerate(MODEL_ORDER)}
+        for app in apps:
+            app["models"].sort(
+                key=lambda m: (model_rank.get(m["object_name"].lower(), len(model_rank)), m["name"])
+            )
+        return sorted(apps, key=lambda app: app_rank.get(app["app_label"], len(app_rank)))

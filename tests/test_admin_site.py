@@ -162,3 +162,10 @@ def test_regency_filter_offers_only_visible_regencies(client, world, sekda):
     response = client.get(reverse("admin:regencies_village_changelist"))
     spec = next(f for f in response.context["cl"].filter_specs if f.parameter_name == "regency")
     assert [code for code, _ in spec.lookup_choices] == ["74.71"]
+
+
+def test_index_lists_the_daily_work_first(client, world, opd_treasurer):
+    client.force_login(opd_treasurer)
+    apps = client.get(reverse("admin:index")).context["app_list"]
+    assert apps[0]["name"] == "Kepesertaan & iuran"
+    assert [m["object_name"] for m in apps[0]["models"]][:3] == ["Roster", "RosterUpload", "Bill"]
