@@ -242,7 +242,8 @@ def test_verify_roster_opens_memberships(world, good):
     code, out, _err = run("verify_roster", unit="74.71-DLHK", period="2025-01", user="branch_staff")
 
     assert code == 0
-    assert out == ["verified: 74.71-DLHK 2025-01; memberships opened: 6, closed: 0, removed: 0"]
+    assert out[0] == "verified: 74.71-DLHK 2025-01; memberships opened: 6, closed: 0, removed: 0"
+    assert out[1:] == ["bill: 74.71-DLHK 2025-01 created: 1, recomputed: 0, adjusted: 0"]
     assert Roster.objects.get().status == Roster.Status.VERIFIED
     assert Membership.objects.filter(end__isnull=True).count() == 6
 
