@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from enrollment.imports import parsing
 from enrollment.models import Bill, Payment, PaymentAllocation
 from regencies.models import WorkUnit
 
@@ -220,43 +221,29 @@ def _read_table(name: str, content: bytes) -> tuple[str, list[list]]:
     )
 
 
-RUPIAH_RE = re.compile(r"^(?:rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,00?)?$", re.IGNORECASE)
-
-
 def _parse_amount(value) -> int:
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    else:
-        match = RUPIAH_RE.match(_cell_text(value).replace(" ", ""))
-        if not match:
-            raise ValueError(
-                _(
-                    "jumlah '%(v)s' tidak sah: tulis Rupiah bulat, misalnya 1500000 atau Rp 1.500.000"
-                )
-                % {"v": _cell_text(value)}
-            )
-        number = int(match.group(1).replace(".", ""))
+    """Whole Rupiah above zero, read by the roster parser's rule (2500000, 2.500.000, Rp …)."""
+    try:
+        number = parsing.parse_wage(value)
+    except ValidationError:
+        raise ValueError(
+            _("jumlah '%(v)s' tidak sah: tulis Rupiah bulat, misalnya 1500000 atau Rp 1.500.000")
+            % {"v": _cell_text(value)}
+        ) from None
     if number <= 0:
         raise ValueError(_("jumlah harus lebih dari nol"))
     return number
 
 
 def _parse_day(value) -> date:
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _cell_text(value)
-    for pattern in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
-        except ValueError:
-            continue
-    raise ValueError(
-        _("tanggal '%(v)s' tidak sah: gunakan DD-MM-YYYY, DD/MM/YYYY atau YYYY-MM-DD") % {"v": text}
-    )
+    """A date cell or DD-MM-YYYY, DD/MM/YYYY, YYYY-MM-DD, read by the roster parser's rule."""
+    try:
+        return parsing.parse_date(value)
+    except ValidationError:
+        raise ValueError(
+            _("tanggal '%(v)s' tidak sah: gunakan DD-MM-YYYY, DD/MM/YYYY atau YYYY-MM-DD")
+            % {"v": _cell_text(value)}
+        ) from None
 
 
 def _parse_period(value) -> date | None:
