@@ -8,6 +8,7 @@ province's.
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from bpjs_tracker.roles import Role, sync_roles
 from regencies.models import BranchOffice, Regency, Village, WorkUnit
@@ -29,6 +30,19 @@ def fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts and ends in the default language (Indonesian).
+
+    The locale middleware activates the request's language on the thread and nothing
+    deactivates it, so a test that switches the client to English would otherwise leave
+    English active for the code (and the assertions) of the tests after it.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @dataclass

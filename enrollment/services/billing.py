@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enrollment import billing
 from enrollment.billing import BILLED_PROGRAMMES
@@ -60,12 +61,14 @@ def _chunks(ids: list[int]):
         yield ids[start : start + size]
 
 
-NO_RATES = _("Tidak ada tarif iuran yang berlaku untuk bulan %(period)s.")
-NO_PAYMENT_RULE = _("Tidak ada aturan jatuh tempo untuk %(basis)s pada bulan %(period)s.")
-AMBIGUOUS_RULE = _(
+NO_RATES = gettext_lazy("Tidak ada tarif iuran yang berlaku untuk bulan %(period)s.")
+NO_PAYMENT_RULE = gettext_lazy(
+    "Tidak ada aturan jatuh tempo untuk %(basis)s pada bulan %(period)s."
+)
+AMBIGUOUS_RULE = gettext_lazy(
     "Lebih dari satu %(what)s berlaku untuk %(key)s pada bulan %(period)s: %(rows)s."
 )
-PERIOD_NOT_FIRST = _("Bulan iuran harus hari pertama bulan, bukan %(day)s.")
+PERIOD_NOT_FIRST = gettext_lazy("Bulan iuran harus hari pertama bulan, bukan %(day)s.")
 
 PREFIXES = [p.lower() for p in BILLED_PROGRAMMES]
 

@@ -14,16 +14,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from enrollment.imports import parsing
 from enrollment.models import Bill, Payment, PaymentAllocation
 from regencies.models import WorkUnit
 
-REFERENCE_REQUIRED = _("Referensi pembayaran wajib diisi (nomor referensi bank atau BPJS).")
-AMOUNT_NOT_POSITIVE = _("Jumlah pembayaran harus bilangan bulat Rupiah lebih dari nol.")
-PAID_IN_FUTURE = _("Tanggal bayar %(day)s belum terjadi.")
-BILL_OF_OTHER_UNIT = _("Tagihan %(bill)s bukan milik unit %(unit)s.")
-DUPLICATE_REFERENCE = _("Referensi %(reference)s sudah dicatat untuk unit %(unit)s.")
+REFERENCE_REQUIRED = gettext_lazy(
+    "Referensi pembayaran wajib diisi (nomor referensi bank atau BPJS)."
+)
+AMOUNT_NOT_POSITIVE = gettext_lazy("Jumlah pembayaran harus bilangan bulat Rupiah lebih dari nol.")
+PAID_IN_FUTURE = gettext_lazy("Tanggal bayar %(day)s belum terjadi.")
+BILL_OF_OTHER_UNIT = gettext_lazy("Tagihan %(bill)s bukan milik unit %(unit)s.")
+DUPLICATE_REFERENCE = gettext_lazy("Referensi %(reference)s sudah dicatat untuk unit %(unit)s.")
 
 
 @dataclass
@@ -138,11 +141,11 @@ class Status:
 
 
 STATUS_LABELS = {
-    Status.MATCHED: _("cocok"),
-    Status.UNDERPAID: _("kurang bayar"),
-    Status.OVERPAID: _("lebih bayar"),
-    Status.UNMATCHED: _("tidak cocok"),
-    Status.DUPLICATE: _("sudah dicatat"),
+    Status.MATCHED: gettext_lazy("cocok"),
+    Status.UNDERPAID: gettext_lazy("kurang bayar"),
+    Status.OVERPAID: gettext_lazy("lebih bayar"),
+    Status.UNMATCHED: gettext_lazy("tidak cocok"),
+    Status.DUPLICATE: gettext_lazy("sudah dicatat"),
 }
 
 
