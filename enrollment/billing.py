@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 ROUNDING_RULE = _(
@@ -22,6 +24,13 @@ ROUNDING_RULE = _(
     "pekerja dengan pembulatan yang sama. Denda dihitung per bulan keterlambatan dari iuran "
     "yang belum dibayar, dibulatkan dengan cara yang sama."
 )
+
+
+def rounding_rule_for_bill() -> str:
+    """The rule as stored on a bill: in the bill's language (Indonesian), whoever computed it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(ROUNDING_RULE)
+
 
 # Who is a wage earner (PU) and who is not (BPU), DOMAIN.md §1. ASN are covered by
 # Taspen and the workforce segment is a statistic: neither is billed here.

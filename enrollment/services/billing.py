@@ -583,7 +583,7 @@ def bills_generate(
                         roster_id=roster_id,
                         roster_verified_at=verified_at,
                         rules_digest=rules.digest,
-                        rounding_rule=str(billing.ROUNDING_RULE),
+                        rounding_rule=billing.rounding_rule_for_bill(),
                         computed_at=now,
                     )
                 )
@@ -599,7 +599,7 @@ def bills_generate(
             elif stale:
                 bill.roster_id, bill.roster_verified_at = roster_id, verified_at
                 bill.rules_digest, bill.computed_at = rules.digest, now
-                bill.rounding_rule = str(billing.ROUNDING_RULE)
+                bill.rounding_rule = billing.rounding_rule_for_bill()
                 recompute.append(bill)
             elif rules.due_date(_bill_bases(bill)) != bill.due_date:
                 due_only.append(bill)

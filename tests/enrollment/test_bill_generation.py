@@ -165,3 +165,12 @@ def test_refresh_for_a_roster_whose_month_has_no_rates_reports_it_and_bills_noth
     result = bill_refresh_for_roster(roster=roster)
     assert result.problems == ["Tidak ada tarif iuran yang berlaku untuk bulan 2010-01."]
     assert not Bill.objects.exists()
+
+
+def test_a_bill_states_its_rounding_rule_in_indonesian_whatever_the_users_language(world):
+    from django.utils import translation
+
+    verified_roster(world.kdi_dlhk, JAN)
+    with translation.override("en"):
+        bill_generate(unit=world.kdi_dlhk, period=JAN)
+    assert bill_of(world.kdi_dlhk, JAN).rounding_rule.startswith("Iuran dihitung per pekerja")
