@@ -4,7 +4,7 @@
         [--backends sqlite,postgresql] [--pg-url postgres://postgres@127.0.0.1:5432]
 
 Self-contained: for each backend and size a fresh database (a temporary SQLite
-file, or a PostgreSQL database named ``bpjs_wt_rosters_bench_<pid>`` that is
+file, or a PostgreSQL database named ``bpjs_bench_roster_<pid>`` that is
 dropped afterwards) gets the migrations and the reference data, then a child
 process imports generated ``.xlsx`` rosters of one work unit through the same
 service the admin and ``import_roster`` use (``roster_import``):
@@ -275,7 +275,7 @@ def run_one(backend: str, size: int, pg_url: str) -> dict:
     if backend == "postgresql":
         import psycopg2
 
-        database = f"bpjs_wt_rosters_bench_{os.getpid()}_{size}"
+        database = f"bpjs_bench_roster_{os.getpid()}_{size}"
         admin = psycopg2.connect(f"{pg_url}/postgres")
         admin.autocommit = True
         admin.cursor().execute(f'CREATE DATABASE "{database}"')
