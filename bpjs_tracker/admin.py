@@ -21,6 +21,9 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
     """
 
     list_per_page = 50
+    # Foreign keys to reference data anyone may pick although it lies outside their scope
+    # (an agreement is signed with whichever office signs it).
+    unscoped_choice_fields: tuple[str, ...] = ()
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
@@ -49,7 +52,7 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _scope_choices(self, db_field, request, kwargs):
-        if "queryset" in kwargs:
+        if "queryset" in kwargs or db_field.name in getattr(self, "unscoped_choice_fields", ()):
             return
         related = db_field.remote_field.model._default_manager.all()
         if isinstance(related, ScopedQuerySet):

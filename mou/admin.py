@@ -189,7 +189,8 @@ class AgreementAdmin(DocumentAdminMixin, ScopedModelAdmin):
     )
     list_select_related = ("regency", "branch_office")
     search_fields = ("number", "title", "other_party", "regency__code", "regency__name")
-    autocomplete_fields = ("regency", "branch_office", "renews")
+    autocomplete_fields = ("regency", "renews")
+    unscoped_choice_fields = ("branch_office",)
     readonly_fields = ("status_label", "renewed_by_link")
     fieldsets = (
         (None, {"fields": ("regency", "other_party", "branch_office", "kind", "number", "title")}),
@@ -337,7 +338,8 @@ class MonitoringMeetingAdmin(ScopedModelAdmin):
     list_select_related = ("regency",)
     search_fields = ("place", "chair", "regency__code", "regency__name")
     date_hierarchy = "held_on"
-    autocomplete_fields = ("regency", "branch_office")
+    autocomplete_fields = ("regency",)
+    unscoped_choice_fields = ("branch_office",)
     fields = ("regency", "kind", "held_on", "place", "chair", "branch_office", "note")
     inlines = [MeetingAttendeeInline, MeetingFindingInline, FollowUpInline]
 
