@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.querysets import ScopedQuerySet
@@ -68,7 +69,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("pengguna")
-        verbose_name_plural = _("pengguna")
+        verbose_name_plural = pgettext_lazy("plural", "pengguna")
 
     def clean(self):
         super().clean()

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
@@ -45,7 +46,7 @@ class Worker(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("pekerja")
-        verbose_name_plural = _("pekerja")
+        verbose_name_plural = pgettext_lazy("plural", "pekerja")
 
     def __str__(self):
         return f"{self.name} ({self.nik})"
@@ -102,7 +103,7 @@ class Roster(TimeStampedModel):
     class Meta:
         ordering = ["-period", "unit__code"]
         verbose_name = _("daftar pekerja (roster)")
-        verbose_name_plural = _("daftar pekerja (roster)")
+        verbose_name_plural = pgettext_lazy("plural", "daftar pekerja (roster)")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "period"],
@@ -175,7 +176,7 @@ class RosterUpload(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("unggahan roster")
-        verbose_name_plural = _("unggahan roster")
+        verbose_name_plural = pgettext_lazy("plural", "unggahan roster")
         constraints = [
             models.CheckConstraint(
                 condition=Q(period__day=1),
@@ -217,7 +218,7 @@ class RosterEntry(models.Model):
     class Meta:
         ordering = ["roster", "row_number"]
         verbose_name = _("baris roster")
-        verbose_name_plural = _("baris roster")
+        verbose_name_plural = pgettext_lazy("plural", "baris roster")
         constraints = [
             models.UniqueConstraint(
                 fields=["roster", "worker"],
@@ -255,7 +256,7 @@ class Membership(TimeStampedModel):
     class Meta:
         ordering = ["worker__name", "programme", "-start"]
         verbose_name = _("kepesertaan")
-        verbose_name_plural = _("kepesertaan")
+        verbose_name_plural = pgettext_lazy("plural", "kepesertaan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -435,7 +436,7 @@ class ContributionRate(DatedRule):
     class Meta:
         ordering = ["programme", "basis", "risk_class", "-effective_from"]
         verbose_name = _("tarif iuran")
-        verbose_name_plural = _("tarif iuran")
+        verbose_name_plural = pgettext_lazy("plural", "tarif iuran")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="percent", percent__isnull=False, amount__isnull=True)
@@ -513,7 +514,7 @@ class ContributionRelief(DatedRule):
     class Meta:
         ordering = ["-effective_from", "programme"]
         verbose_name = _("keringanan iuran")
-        verbose_name_plural = _("keringanan iuran")
+        verbose_name_plural = pgettext_lazy("plural", "keringanan iuran")
         constraints = [
             models.CheckConstraint(
                 condition=Q(discount_percent__gte=0, discount_percent__lte=100),
@@ -572,7 +573,7 @@ class PaymentRule(DatedRule):
     class Meta:
         ordering = ["-effective_from", "basis"]
         verbose_name = _("aturan jatuh tempo dan denda")
-        verbose_name_plural = _("aturan jatuh tempo dan denda")
+        verbose_name_plural = pgettext_lazy("plural", "aturan jatuh tempo dan denda")
         constraints = [
             models.CheckConstraint(
                 condition=Q(due_day__gte=1, due_day__lte=31),
@@ -604,7 +605,7 @@ class PublicHoliday(TimeStampedModel):
     class Meta:
         ordering = ["date"]
         verbose_name = _("hari libur nasional")
-        verbose_name_plural = _("hari libur nasional")
+        verbose_name_plural = pgettext_lazy("plural", "hari libur nasional")
 
     def __str__(self):
         return f"{self.date:%Y-%m-%d} {self.name}"
@@ -678,7 +679,7 @@ class Bill(TimeStampedModel):
     class Meta:
         ordering = ["-period", "unit__code"]
         verbose_name = _("tagihan iuran")
-        verbose_name_plural = _("tagihan iuran")
+        verbose_name_plural = pgettext_lazy("plural", "tagihan iuran")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "period"],
@@ -797,7 +798,7 @@ class BillLine(models.Model):
     class Meta:
         ordering = ["bill", "kind", "nik"]
         verbose_name = _("baris tagihan")
-        verbose_name_plural = _("baris tagihan")
+        verbose_name_plural = pgettext_lazy("plural", "baris tagihan")
         indexes = [
             models.Index(
                 fields=["adjusts"],
@@ -879,7 +880,7 @@ class Payment(TimeStampedModel):
     class Meta:
         ordering = ["-paid_on", "unit__code"]
         verbose_name = _("pembayaran iuran")
-        verbose_name_plural = _("pembayaran iuran")
+        verbose_name_plural = pgettext_lazy("plural", "pembayaran iuran")
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "reference"],
@@ -915,7 +916,7 @@ class PaymentAllocation(models.Model):
     class Meta:
         ordering = ["bill__period"]
         verbose_name = _("alokasi pembayaran")
-        verbose_name_plural = _("alokasi pembayaran")
+        verbose_name_plural = pgettext_lazy("plural", "alokasi pembayaran")
         constraints = [
             models.UniqueConstraint(
                 fields=["payment", "bill"], name="payment_allocation_once_per_bill"

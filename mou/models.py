@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
@@ -131,7 +132,7 @@ class Agreement(TimeStampedModel):
     class Meta:
         ordering = ["regency__code", F("signed_on").desc(nulls_last=True), "-pk"]
         verbose_name = _("perjanjian (MoU/PKS/KSO)")
-        verbose_name_plural = _("perjanjian (MoU/PKS/KSO)")
+        verbose_name_plural = pgettext_lazy("plural", "perjanjian (MoU/PKS/KSO)")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -254,7 +255,7 @@ class AgreementSegment(TimeStampedModel):
     class Meta:
         ordering = ["agreement", "segment"]
         verbose_name = _("segmen yang dicakup")
-        verbose_name_plural = _("segmen yang dicakup")
+        verbose_name_plural = pgettext_lazy("plural", "segmen yang dicakup")
         constraints = [
             models.UniqueConstraint(
                 fields=["agreement", "segment"],
@@ -304,7 +305,7 @@ class RegionalRegulation(TimeStampedModel):
     class Meta:
         ordering = ["regency__code", F("year").desc(nulls_last=True), "kind", "number"]
         verbose_name = _("peraturan daerah")
-        verbose_name_plural = _("peraturan daerah")
+        verbose_name_plural = pgettext_lazy("plural", "peraturan daerah")
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | Q(year__gte=1950, year__lte=2100),
@@ -358,7 +359,7 @@ class MonitoringMeeting(TimeStampedModel):
     class Meta:
         ordering = ["-held_on", "regency__code"]
         verbose_name = _("rapat monitoring")
-        verbose_name_plural = _("rapat monitoring")
+        verbose_name_plural = pgettext_lazy("plural", "rapat monitoring")
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.regency.name}, {self.held_on:%d-%m-%Y}"
@@ -390,7 +391,7 @@ class MeetingAttendee(TimeStampedModel):
     class Meta:
         ordering = ["meeting", "party", "pk"]
         verbose_name = _("peserta rapat")
-        verbose_name_plural = _("peserta rapat")
+        verbose_name_plural = pgettext_lazy("plural", "peserta rapat")
 
     def __str__(self):
         return f"{self.count} {self.name}" if self.count else self.name
@@ -417,7 +418,7 @@ class MeetingFinding(TimeStampedModel):
     class Meta:
         ordering = ["meeting", "pk"]
         verbose_name = _("temuan")
-        verbose_name_plural = _("temuan")
+        verbose_name_plural = pgettext_lazy("plural", "temuan")
 
     def __str__(self):
         return self.text
@@ -463,7 +464,7 @@ class FollowUp(TimeStampedModel):
     class Meta:
         ordering = [F("due_on").asc(nulls_last=True), "pk"]
         verbose_name = _("tindak lanjut")
-        verbose_name_plural = _("tindak lanjut")
+        verbose_name_plural = pgettext_lazy("plural", "tindak lanjut")
         constraints = [
             models.CheckConstraint(
                 condition=Q(status="open", closed_on__isnull=True)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
@@ -45,7 +46,7 @@ class Province(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("provinsi")
-        verbose_name_plural = _("provinsi")
+        verbose_name_plural = pgettext_lazy("plural", "provinsi")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -71,7 +72,7 @@ class Regency(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
+        verbose_name_plural = pgettext_lazy("plural", "kabupaten/kota")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -106,7 +107,7 @@ class District(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
+        verbose_name_plural = pgettext_lazy("plural", "kecamatan")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -135,7 +136,7 @@ class Village(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("desa/kelurahan")
-        verbose_name_plural = _("desa/kelurahan")
+        verbose_name_plural = pgettext_lazy("plural", "desa/kelurahan")
 
     def __str__(self):
         return f"{self.code} {self.name}"
@@ -199,7 +200,7 @@ class BranchOffice(TimeStampedModel):
     class Meta:
         ordering = ["name"]
         verbose_name = _("kantor BPJS Ketenagakerjaan")
-        verbose_name_plural = _("kantor BPJS Ketenagakerjaan")
+        verbose_name_plural = pgettext_lazy("plural", "kantor BPJS Ketenagakerjaan")
 
     def __str__(self):
         return self.short_name
@@ -242,7 +243,7 @@ class BranchAssignment(TimeStampedModel):
     class Meta:
         ordering = ["regency__code", "valid_from"]
         verbose_name = _("wilayah layanan kantor")
-        verbose_name_plural = _("wilayah layanan kantor")
+        verbose_name_plural = pgettext_lazy("plural", "wilayah layanan kantor")
         constraints = [
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
@@ -352,7 +353,7 @@ class WorkUnit(TimeStampedModel):
     class Meta:
         ordering = ["code"]
         verbose_name = _("unit kerja")
-        verbose_name_plural = _("unit kerja")
+        verbose_name_plural = pgettext_lazy("plural", "unit kerja")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind="village", village__isnull=False)
@@ -396,7 +397,7 @@ class CoverageTarget(TimeStampedModel):
     class Meta:
         ordering = ["regency__code", "-year", "segment"]
         verbose_name = _("target cakupan")
-        verbose_name_plural = _("target cakupan")
+        verbose_name_plural = pgettext_lazy("plural", "target cakupan")
         constraints = [
             models.UniqueConstraint(
                 fields=["regency", "year", "segment"],

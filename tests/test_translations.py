@@ -105,7 +105,9 @@ def test_the_committed_mo_matches_the_po():
         msgid = fields["msgid"]
         if not msgid:
             continue
-        if "msgid_plural" in fields:
+        if "msgctxt" in fields:
+            got, want = compiled.pgettext(fields["msgctxt"], msgid), fields["msgstr"]
+        elif "msgid_plural" in fields:
             got = [compiled.ngettext(msgid, fields["msgid_plural"], n) for n in (1, 2)]
             want = [fields["msgstr[0]"], fields["msgstr[1]"]]
         else:
@@ -174,7 +176,8 @@ def test_admin_index_in_english_after_the_switch(client, world, sekda):
     assert SITE_HEADER_EN in page
     assert SITE_HEADER_ID not in page
     assert "Dashboard" in page
-    assert "Work unit" in page  # regencies.WorkUnit's verbose name
+    assert "Work units" in page  # regencies.WorkUnit's plural name (context "plural")
+    assert "Coverage targets" in page
     assert "Regions &amp; work units" in page  # the regencies app
     assert "Unit kerja" not in page
 
