@@ -225,7 +225,7 @@ def hand_written(sql: str, with_programme: bool) -> None:
     """The rates of PERIOD, typed in as literals the way a hand-written query would have them."""
     from django.db import connection
 
-    from enrollment.services.billing import period_rules
+    from enrollment.billing.services import period_rules
 
     rows = []
     for row in period_rules(PERIOD).matrix:
@@ -265,8 +265,8 @@ def main() -> None:
         from django.core.management import call_command
         from django.db import connection
 
+        from enrollment.billing.services import bills_generate
         from enrollment.models import Bill, BillLine
-        from enrollment.services.billing import bills_generate
         from regencies.services import reference_load
 
         print(f"database {name}: {args.units} units, {args.entries} roster entries, {PERIOD:%Y-%m}")

@@ -24,7 +24,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
-from enrollment import admin_billing  # noqa: F401 - registers the contribution admins
+from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
 from enrollment.imports.resources import (
     MembershipResource,

@@ -8,7 +8,7 @@ class EnrollmentConfig(AppConfig):
     verbose_name = _("Kepesertaan & iuran")
 
     def ready(self):
-        from enrollment.services.contribution_rules import contribution_rules_load
+        from enrollment.billing.reference import contribution_rules_load
         from regencies.services import register_reference_loader
 
         register_reference_loader("contribution_rules", contribution_rules_load)

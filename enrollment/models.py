@@ -281,7 +281,7 @@ class Membership(TimeStampedModel):
 # Rates, reliefs, due-date/fine rules and holidays are dated data loaded from
 # fixtures/ (DOMAIN.md §2); bills are computed from verified rosters by
 # enrollment/services/billing.py; arrears and fines are derived in
-# enrollment/billing_selectors.py and never stored.
+# enrollment/billing/selectors.py and never stored.
 
 
 class Basis(models.TextChoices):
@@ -722,7 +722,7 @@ class BillLine(models.Model):
     billed. One row per worker (not per worker × programme) because a province's
     month is a million workers: the row count, not the width, decides how long
     billing takes (benchmarks/README.md). `parts()` gives the per-programme items.
-    The programmes billed are `enrollment.billing.BILLED_PROGRAMMES`; each has a
+    The programmes billed are `enrollment.billing.arithmetic.BILLED_PROGRAMMES`; each has a
     `<programme>_rate/_gross/_relief/_amount` group of columns.
     """
 
@@ -822,7 +822,7 @@ class BillLine(models.Model):
 
     def parts(self) -> list[LinePart]:
         """The per-programme items of this line: programmes with a rate (adjustments: non-zero)."""
-        from enrollment.billing import BILLED_PROGRAMMES
+        from enrollment.billing.arithmetic import BILLED_PROGRAMMES
 
         items = []
         for programme in BILLED_PROGRAMMES:

@@ -15,6 +15,7 @@ from typing import Any
 
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
+from enrollment.billing.services import bill_generate
 from enrollment.models import (
     Bill,
     ContributionRate,
@@ -28,7 +29,6 @@ from enrollment.models import (
     RosterUpload,
     Worker,
 )
-from enrollment.services.billing import bill_generate
 from mou.models import Agreement, FollowUp, MonitoringMeeting, RegionalRegulation
 from regencies.models import (
     BranchAssignment,

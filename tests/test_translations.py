@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from enrollment.services import billing as billing_service
-from enrollment.services import payments
+from enrollment.billing import payments
+from enrollment.billing import services as billing_service
 
 LOCALE_DIR = settings.BASE_DIR / "locale" / "en" / "LC_MESSAGES"
 PO_FILE = LOCALE_DIR / "django.po"

@@ -26,12 +26,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
+from enrollment.billing.services import BillsGenerateResult, bill_refresh_for_roster
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterUpload
 from enrollment.services import bulk
-from enrollment.services.billing import BillsGenerateResult, bill_refresh_for_roster
 from regencies.models import Regency, WorkUnit
 
 UPLOAD_NOT_ALLOWED = _("Anda tidak berhak mengunggah roster untuk unit %(unit)s.")

@@ -5,15 +5,15 @@ from decimal import Decimal
 
 import pytest
 
-from enrollment.billing_selectors import (
+from enrollment.billing.payments import payment_record
+from enrollment.billing.selectors import (
     bill_statement,
     bill_statements,
     units_in_arrears,
     villages_paid_full_year,
 )
+from enrollment.billing.services import bill_generate
 from enrollment.models import Bill
-from enrollment.services.billing import bill_generate
-from enrollment.services.payments import payment_record
 from regencies.models import Village
 from tests import factories
 from tests.enrollment.billing_helpers import bill_of, verified_roster

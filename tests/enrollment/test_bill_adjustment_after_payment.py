@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from enrollment.billing.payments import payment_record
+from enrollment.billing.services import bill_generate, bill_refresh_for_roster
 from enrollment.models import BillLine
-from enrollment.services.billing import bill_generate, bill_refresh_for_roster
-from enrollment.services.payments import payment_record
 from tests.enrollment.billing_helpers import bill_of, line_amounts, reverify, verified_roster
 
 JAN, FEB, MAR = date(2025, 1, 1), date(2025, 2, 1), date(2025, 3, 1)

@@ -4,9 +4,9 @@ from datetime import date
 
 import pytest
 
-from enrollment.billing import due_date_for, months_late
+from enrollment.billing.arithmetic import due_date_for, months_late
+from enrollment.billing.services import bill_generate, period_rules
 from enrollment.models import PublicHoliday
-from enrollment.services.billing import bill_generate, period_rules
 from tests.enrollment.billing_helpers import bill_of, verified_roster
 
 

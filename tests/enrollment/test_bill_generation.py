@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from enrollment.billing.services import bill_generate, bill_refresh_for_roster, bills_generate
 from enrollment.models import Bill, BillLine, Roster
-from enrollment.services.billing import bill_generate, bill_refresh_for_roster, bills_generate
 from tests import factories
 from tests.enrollment.billing_helpers import bill_of, line_amounts, reverify, verified_roster
 
@@ -127,7 +127,7 @@ def test_a_period_that_is_not_the_first_of_the_month_is_refused(world):
 
 
 def test_bills_are_computed_in_chunks_with_the_same_result(world, monkeypatch):
-    from enrollment.services import billing as service
+    from enrollment.billing import services as service
 
     monkeypatch.setattr(service, "CHUNK", 2)
     monkeypatch.setattr(service, "PG_CHUNK", 2)

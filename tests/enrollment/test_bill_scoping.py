@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from bpjs_tracker.roles import Role
+from enrollment.billing.payments import payment_record
+from enrollment.billing.services import bills_generate
 from enrollment.models import Bill, Payment
-from enrollment.services.billing import bills_generate
-from enrollment.services.payments import payment_record
 from tests.enrollment.billing_helpers import bill_of, verified_roster
 
 JAN = date(2025, 1, 1)

@@ -10,9 +10,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bpjs_tracker.roles import Role
+from enrollment.billing.payments import payment_record
+from enrollment.billing.services import bills_generate
 from enrollment.models import ContributionRate, Payment, PaymentAllocation
-from enrollment.services.billing import bills_generate
-from enrollment.services.payments import payment_record
 from tests import factories
 from tests.enrollment.billing_helpers import bill_of, verified_roster
 

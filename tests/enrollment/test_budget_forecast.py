@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from enrollment.billing_exports import forecast_workbook
-from enrollment.billing_selectors import budget_forecast
+from enrollment.billing.exports import forecast_workbook
+from enrollment.billing.selectors import budget_forecast
+from enrollment.billing.services import bills_generate
 from enrollment.models import Bill, ContributionRate
-from enrollment.services.billing import bills_generate
 from tests.enrollment.billing_helpers import verified_roster
 
 OCT = date(2025, 10, 1)

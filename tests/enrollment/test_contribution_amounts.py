@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from enrollment import billing
-from enrollment.billing import RateTerms, contribution_for, relief_apply, round_half_up
+from enrollment.billing import arithmetic as billing
+from enrollment.billing.arithmetic import RateTerms, contribution_for, relief_apply, round_half_up
+from enrollment.billing.services import bill_generate, period_rules
 from enrollment.models import ContributionRate
-from enrollment.services.billing import bill_generate, period_rules
 from tests.enrollment.billing_helpers import (
     bill_of,
     line_amounts,

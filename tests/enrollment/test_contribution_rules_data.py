@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from enrollment.billing.reference import contribution_rules_load
 from enrollment.models import (
     ContributionRate,
     ContributionRelief,
@@ -13,7 +14,6 @@ from enrollment.models import (
     PaymentRule,
     PublicHoliday,
 )
-from enrollment.services.contribution_rules import contribution_rules_load
 from regencies.services import ReferenceDataError, default_fixtures_dir, reference_load
 
 

@@ -6,9 +6,9 @@ from datetime import date, datetime
 import pytest
 from openpyxl import Workbook
 
+from enrollment.billing.payments import payment_record, payments_import
+from enrollment.billing.services import bill_generate
 from enrollment.models import Payment, PaymentAllocation
-from enrollment.services.billing import bill_generate
-from enrollment.services.payments import payment_record, payments_import
 from tests.enrollment.billing_helpers import bill_of, verified_roster
 
 JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)

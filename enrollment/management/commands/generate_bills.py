@@ -3,8 +3,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
+from enrollment.billing.services import bills_generate
 from enrollment.management.commands._billing import ContractCommand, bad_arguments, parse_period
-from enrollment.services.billing import bills_generate
 from regencies.models import Regency
 
 COUNTS = [

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError
 
 from bpjs_tracker.models import User
 from bpjs_tracker.money import format_rupiah
+from enrollment.billing.payments import STATUS_LABELS, payments_import
 from enrollment.management.commands._billing import ContractCommand, bad_arguments
-from enrollment.services.payments import STATUS_LABELS, payments_import
 
 
 class Command(ContractCommand):

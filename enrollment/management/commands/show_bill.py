@@ -1,7 +1,7 @@
 import json
 
 from bpjs_tracker.money import format_rupiah
-from enrollment.billing_selectors import bill_statement
+from enrollment.billing.selectors import bill_statement
 from enrollment.management.commands._billing import ContractCommand, bad_arguments, parse_period
 from enrollment.models import Bill, BillLine
 from regencies.models import WorkUnit

@@ -3,7 +3,7 @@
 One bill per work unit and month, one line per worker with its JKK and JKM
 parts. Lines are computed in the database by one INSERT … SELECT per chunk of
 bills, with the rates in force for the month passed in as a small VALUES table;
-the arithmetic is the integer form of `enrollment.billing` (whole Rupiah, half
+the arithmetic is the integer form of `enrollment.billing.arithmetic` (whole Rupiah, half
 up, per worker and programme, then summed), so SQLite and PostgreSQL agree with
 the Python rule to the Rupiah. Totals are then set by one UPDATE per chunk.
 
@@ -34,8 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from enrollment import billing
-from enrollment.billing import BILLED_PROGRAMMES
+from enrollment.billing import arithmetic as billing
+from enrollment.billing.arithmetic import BILLED_PROGRAMMES
 from enrollment.models import (
     Bill,
     BillLine,

@@ -23,8 +23,9 @@ from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
 from bpjs_tracker.money import format_rupiah
-from enrollment.billing_exports import forecast_workbook
-from enrollment.billing_selectors import (
+from enrollment.billing.exports import forecast_workbook
+from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
+from enrollment.billing.selectors import (
     PaymentRuleBook,
     allocations_prefetch,
     bill_statement,
@@ -43,7 +44,6 @@ from enrollment.models import (
     PaymentRule,
     PublicHoliday,
 )
-from enrollment.services.payments import STATUS_LABELS, payment_record, payments_import
 from regencies.models import Regency
 
 # --- contribution rules: read by all, edited by the provincial administrator -----------

@@ -16,7 +16,8 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from enrollment import billing
+from enrollment.billing import arithmetic as billing
+from enrollment.billing.services import period_rules, roster_sums
 from enrollment.models import (
     Bill,
     ContributionRate,
@@ -25,7 +26,6 @@ from enrollment.models import (
     Roster,
     RosterEntry,
 )
-from enrollment.services.billing import period_rules, roster_sums
 from regencies.models import Regency, WorkUnit
 
 

@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from enrollment import billing
-from enrollment.billing_selectors import BudgetForecast
+from enrollment.billing import arithmetic as billing
+from enrollment.billing.selectors import BudgetForecast
 from enrollment.models import FactCertainty
 
 MONEY = '"Rp "#,##0'
