@@ -25,7 +25,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from enrollment.billing import arithmetic as billing
 from enrollment.billing.arithmetic import BILLED_PROGRAMMES
+from enrollment.billing.calendar import holidays_between
 from enrollment.models import (
     Bill,
     BillLine,
@@ -43,7 +44,6 @@ from enrollment.models import (
     ContributionRelief,
     PaymentAllocation,
     PaymentRule,
-    PublicHoliday,
     Roster,
     RosterEntry,
     Worker,
@@ -250,10 +250,8 @@ def period_rules(period: date) -> PeriodRules:
         )
         if rule is not None:
             rules.payment_rules[basis] = rule
-    rules.holidays = frozenset(
-        PublicHoliday.objects.filter(
-            date__gte=billing.add_months(period, -1), date__lt=billing.add_months(period, 3)
-        ).values_list("date", flat=True)
+    rules.holidays = holidays_between(
+        billing.add_months(period, -1), billing.add_months(period, 3) - timedelta(days=1)
     )
     rules.digest = _digest(rules)
     return rules
