@@ -1,5 +1,6 @@
 """Workers, monthly rosters and memberships (JKK/JKM) derived from verified rosters."""
 
+from datetime import date
 from typing import NamedTuple
 
 from django.conf import settings
@@ -636,6 +637,18 @@ class BillQuerySet(scoped_queryset(regency_path="unit__regency", unit_path="unit
         )
 
 
+class BillPart(NamedTuple):
+    """One basis's part of a bill (PU or BPU): its own due date, fine rule and total."""
+
+    basis: str  # "pu" | "bpu"
+    due_date: date
+    total: int
+
+    @property
+    def label(self) -> str:
+        return self.basis.upper()
+
+
 class Bill(TimeStampedModel):
     """A work unit's contribution bill (tagihan iuran) for one month, from its verified roster."""
 
@@ -658,6 +671,12 @@ class Bill(TimeStampedModel):
     bases = models.CharField(
         _("jenis peserta"), max_length=10, blank=True, help_text=_("PU dan/atau BPU pada tagihan.")
     )
+    # The bill's parts, one per basis (issue #8): each basis keeps its own due date and
+    # fine rule. Two column groups, like BillLine's programmes; `parts()` reads them.
+    pu_total = models.BigIntegerField(_("bagian PU (Rp)"), default=0)
+    pu_due_date = models.DateField(_("jatuh tempo bagian PU"), null=True, blank=True)
+    bpu_total = models.BigIntegerField(_("bagian BPU (Rp)"), default=0)
+    bpu_due_date = models.DateField(_("jatuh tempo bagian BPU"), null=True, blank=True)
     roster = models.ForeignKey(
         Roster,
         on_delete=models.SET_NULL,
@@ -695,6 +714,18 @@ class Bill(TimeStampedModel):
 
     def __str__(self):
         return f"{self.unit.code} {self.period:%Y-%m}"
+
+    def parts(self) -> list[BillPart]:
+        """The bill's parts, one per basis on the bill, earliest due first (BPU before PU).
+
+        Payments allocated to the bill settle its parts in this order (the oldest part
+        first); a bill is fully paid when every part is.
+        """
+        parts = []
+        for basis in sorted(filter(None, self.bases.split(","))):
+            due = getattr(self, f"{basis}_due_date") or self.due_date
+            parts.append(BillPart(basis, due, getattr(self, f"{basis}_total")))
+        return sorted(parts, key=lambda part: (part.due_date, part.basis))
 
     def status_for(self, paid: int) -> str:
         """Payment status given the amount paid (derived, never stored)."""

@@ -445,54 +445,84 @@ def roster_sums(
 
 
 def _refresh_totals(bill_ids: list[int], rules: PeriodRules | None = None) -> None:
-    """Set each bill's totals from its lines, in the database (one UPDATE per chunk).
+    """Set each bill's totals and parts from its lines, in the database (one UPDATE per chunk).
 
-    With `rules` (the bill's month; its contribution lines were just computed)
-    also the worker count, the bases present and the due date they give.
+    Parts: the lines of BPU segments make the BPU part, the others the PU part
+    (adjustment lines included: they belong to the basis of their worker's segment).
+    With `rules` (the bill's month; its contribution lines were just computed) also
+    the worker count and each part's due date; the bill's due date is always the
+    earliest due date of the parts present.
     """
     kind_c, kind_a = BillLine.Kind.CONTRIBUTION.value, BillLine.Kind.ADJUSTMENT.value
     bpu = [s for s, b in billing.SEGMENT_BASIS.items() if b == "bpu"]
     bpu_in = ", ".join(["%s"] * len(bpu))
     relief = " + ".join(f"l.{p}_relief" for p in PREFIXES)
-    columns = ["contribution_total", "adjustment_total", "total", "relief_total", "updated_at"]
+    table, lines = Bill._meta.db_table, BillLine._meta.db_table
+    has_bpu = f"MAX(CASE WHEN l.segment IN ({bpu_in}) THEN 1 ELSE 0 END)"
+    has_pu = f"MAX(CASE WHEN l.segment NOT IN ({bpu_in}) THEN 1 ELSE 0 END)"
+    columns = [
+        "contribution_total",
+        "adjustment_total",
+        "total",
+        "relief_total",
+        "updated_at",
+        "pu_total",
+        "bpu_total",
+        "bases",
+    ]
     select = [
         "COALESCE(SUM(CASE WHEN l.kind = %s THEN l.amount ELSE 0 END), 0)",
         "COALESCE(SUM(CASE WHEN l.kind = %s THEN l.amount ELSE 0 END), 0)",
         "COALESCE(SUM(l.amount), 0)",
         f"COALESCE(SUM(CASE WHEN l.kind = %s THEN {relief} ELSE 0 END), 0)",
         "%s",
+        f"COALESCE(SUM(CASE WHEN l.segment NOT IN ({bpu_in}) THEN l.amount ELSE 0 END), 0)",
+        f"COALESCE(SUM(CASE WHEN l.segment IN ({bpu_in}) THEN l.amount ELSE 0 END), 0)",
+        f"CASE WHEN {has_bpu} = 1 AND {has_pu} = 1 THEN 'bpu,pu' "
+        f"WHEN {has_bpu} = 1 THEN 'bpu' WHEN {has_pu} = 1 THEN 'pu' ELSE '' END",
     ]
     params: list = [
         kind_c,
         kind_a,
         kind_c,
         connection.ops.adapt_datetimefield_value(timezone.now()),
+        *bpu,
+        *bpu,
+        *bpu,
+        *bpu,
+        *bpu,
+        *bpu,
     ]
     if rules is not None:
-        has_bpu = f"MAX(CASE WHEN l.kind = %s AND l.segment IN ({bpu_in}) THEN 1 ELSE 0 END)"
-        has_pu = f"MAX(CASE WHEN l.kind = %s AND l.segment NOT IN ({bpu_in}) THEN 1 ELSE 0 END)"
-        columns += ["worker_count", "bases", "due_date"]
-        select += [
-            "COUNT(CASE WHEN l.kind = %s THEN 1 END)",
-            f"CASE WHEN {has_bpu} = 1 AND {has_pu} = 1 THEN 'bpu,pu' "
-            f"WHEN {has_bpu} = 1 THEN 'bpu' WHEN {has_pu} = 1 THEN 'pu' ELSE '' END",
-            f"CASE WHEN {has_bpu} = 1 AND {has_pu} = 1 THEN %s WHEN {has_bpu} = 1 THEN %s "
-            "ELSE %s END",
-        ]
-        one_flag = [kind_c, *bpu]
-        flags = one_flag + one_flag  # has_bpu, has_pu
 
-        def due(bases):
-            available = [b for b in bases if b in rules.payment_rules] or sorted(
-                rules.payment_rules
-            )
+        def due(basis):
+            available = [basis] if basis in rules.payment_rules else sorted(rules.payment_rules)
             if not available:
                 rules.payment_rule("pu")  # raises: no due-date rule at all for the month
             return _date_param(rules.due_date(available))
 
-        params += [kind_c, *flags, *flags]
-        params += [*flags, due(["pu", "bpu"]), *one_flag, due(["bpu"]), due(["pu"])]
-    table, lines = Bill._meta.db_table, BillLine._meta.db_table
+        pu_due, bpu_due = due("pu"), due("bpu")
+        columns += ["worker_count", "pu_due_date", "bpu_due_date", "due_date"]
+        select += [
+            "COUNT(CASE WHEN l.kind = %s THEN 1 END)",
+            "%s",
+            "%s",
+            f"CASE WHEN {has_bpu} = 1 AND {has_pu} = 1 THEN %s WHEN {has_bpu} = 1 THEN %s "
+            "ELSE %s END",
+        ]
+        params += [kind_c, pu_due, bpu_due, *bpu, *bpu, min(pu_due, bpu_due), *bpu, bpu_due, pu_due]
+    else:
+        # Only adjustment lines changed: the parts' due dates stay, a new part may appear.
+        pu_due = f"COALESCE({table}.pu_due_date, {table}.due_date)"
+        bpu_due = f"COALESCE({table}.bpu_due_date, {table}.due_date)"
+        columns += ["due_date"]
+        select += [
+            f"CASE WHEN {has_bpu} = 1 AND {has_pu} = 1 THEN "
+            f"(CASE WHEN {bpu_due} < {pu_due} THEN {bpu_due} ELSE {pu_due} END) "
+            f"WHEN {has_bpu} = 1 THEN {bpu_due} WHEN {has_pu} = 1 THEN {pu_due} "
+            f"ELSE {table}.due_date END",
+        ]
+        params += [*bpu, *bpu, *bpu, *bpu]
     for chunk in _chunks(bill_ids):
         sql = (
             f"UPDATE {table} SET ({', '.join(columns)}) = (SELECT {', '.join(select)} "  # noqa: S608
@@ -501,6 +531,15 @@ def _refresh_totals(bill_ids: list[int], rules: PeriodRules | None = None) -> No
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, [*params, *chunk])
+
+
+def _due_dates_stale(rules: PeriodRules, bill: Bill) -> bool:
+    """True when the month's rules now give the bill's parts other due dates (holidays changed)."""
+    for basis in ("pu", "bpu"):
+        if basis in rules.payment_rules:
+            if rules.due_date_for_basis(basis) != getattr(bill, f"{basis}_due_date"):
+                return True
+    return rules.due_date(_bill_bases(bill)) != bill.due_date
 
 
 def _bill_bases(bill: Bill) -> set[str]:
@@ -599,7 +638,7 @@ def bills_generate(
                 bill.rules_digest, bill.computed_at = rules.digest, now
                 bill.rounding_rule = billing.rounding_rule_for_bill()
                 recompute.append(bill)
-            elif rules.due_date(_bill_bases(bill)) != bill.due_date:
+            elif _due_dates_stale(rules, bill):
                 due_only.append(bill)
             else:
                 result.unchanged += 1
