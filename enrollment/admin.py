@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
+from enrollment.billing.lapse import cover_summary
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
 from enrollment.imports.resources import (
     MembershipResource,
@@ -461,6 +463,12 @@ class WorkerAdmin(ScopedModelAdmin):
     list_display = ("nik", "name", "birth_date", "sex")
     list_filter = ("sex",)
     search_fields = ("nik", "name")
+    readonly_fields = ("cover_today",)
+
+    @admin.display(description=_("perlindungan hari ini"))
+    def cover_today(self, obj):
+        """JKK + JKM active and, for BPU, not lapsed through arrears (enrollment/billing/lapse.py)."""
+        return cover_summary(obj, timezone.localdate()) if obj and obj.pk else "—"
 
     def has_add_permission(self, request):
         return False  # workers arrive with a roster
@@ -473,12 +481,17 @@ class MembershipAdmin(ExportMixin, ScopedModelAdmin):
     list_filter = ("programme", ActiveFilter, regency_filter("unit__regency"))
     list_select_related = ("worker", "unit")
     search_fields = ("worker__nik", "worker__name", "kpj")
-    fields = ("worker", "programme", "unit", "kpj", "start", "end")
-    readonly_fields = ("worker", "programme", "unit", "start", "end")
+    fields = ("worker", "programme", "unit", "kpj", "start", "end", "cover_today")
+    readonly_fields = ("worker", "programme", "unit", "start", "end", "cover_today")
     change_list_template = "admin/enrollment/membership/change_list.html"
 
     def has_add_permission(self, request):
         return False  # memberships follow verified rosters
+
+    @admin.display(description=_("perlindungan pekerja hari ini"))
+    def cover_today(self, obj):
+        """Includes the BPU lapse through the unit's arrears (enrollment/billing/lapse.py)."""
+        return cover_summary(obj.worker_id, timezone.localdate()) if obj and obj.pk else "—"
 
     def get_urls(self):
         view = self.admin_site.admin_view

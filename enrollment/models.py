@@ -591,6 +591,19 @@ class PaymentRule(DatedRule):
     def __str__(self):
         return f"{self.get_basis_display() or _('semua')}: {self.due_day}/+{self.due_month_offset}, {self.fine_percent}%"
 
+    def clean(self):
+        if self.basis == Basis.BPU and self.fine_percent:
+            raise ValidationError(
+                {
+                    "fine_percent": _(
+                        "BPU tidak didenda: kepesertaan yang menunggak 3 bulan menjadi tidak "
+                        "aktif. Isi 0."
+                    )
+                },
+                code="bpu_fine",
+            )
+        super().clean()
+
 
 class PublicHoliday(TimeStampedModel):
     """A national holiday on which contributions cannot be paid (moves a due date)."""

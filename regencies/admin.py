@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Count
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
@@ -97,6 +98,16 @@ class WorkUnitAdmin(ScopedModelAdmin):
     list_select_related = ("regency",)
     search_fields = ("code", "name", "npp")
     autocomplete_fields = ("regency", "village")
+    readonly_fields = ("bpu_state",)
+
+    @admin.display(description=_("status peserta BPU hari ini"))
+    def bpu_state(self, obj):
+        """BPU lapse through arrears, derived by enrollment's billing (never stored on the unit)."""
+        if not obj or not obj.pk:
+            return "—"
+        from enrollment.billing.lapse import unit_bpu_state  # enrollment builds on regencies
+
+        return unit_bpu_state(obj.pk, timezone.localdate())
 
 
 @admin.register(CoverageTarget)

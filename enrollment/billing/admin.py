@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
 from bpjs_tracker.money import format_rupiah
+from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.exports import forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
 from enrollment.billing.selectors import (
@@ -249,6 +250,7 @@ class BillAdmin(ScopedModelAdmin):
         "unit",
         "period",
         "due_date",
+        "parts_display",
         "contribution_total_rp",
         "adjustment_total_rp",
         "total_rp",
@@ -332,6 +334,35 @@ class BillAdmin(ScopedModelAdmin):
     @admin.display(description=gettext_lazy("status"))
     def status_display(self, obj):
         return self._statement(obj).status_label
+
+    @admin.display(description=gettext_lazy("bagian tagihan"))
+    def parts_display(self, obj):
+        """Each basis's part with its own due date, paid amount, status and fine."""
+        rows = self._statement(obj).parts
+        if not rows:
+            return "—"
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "<strong>{}</strong>: {}, {} {}; {} {}; {}; {} {}",
+            (
+                (
+                    _("Bagian %(basis)s") % {"basis": p.label},
+                    format_rupiah(p.total),
+                    _("jatuh tempo"),
+                    f"{p.due_date:%d-%m-%Y}",
+                    _("dibayar"),
+                    format_rupiah(p.paid),
+                    p.status_label,
+                    _("denda"),
+                    format_rupiah(p.fine)
+                    if p.fine
+                    else _("tidak ada")
+                    if p.basis in FINED_BASES
+                    else _("tidak ada (BPU tidak didenda; menunggak 3 bulan: tidak aktif)"),
+                )
+                for p in rows
+            ),
+        )
 
     @admin.display(description=gettext_lazy("denda per bulan keterlambatan"))
     def fine_schedule(self, obj):

@@ -44,6 +44,11 @@ SEGMENT_BASIS: dict[str, str] = {
 # group of columns on BillLine; adding JHT or JP means adding a group and a migration.
 BILLED_PROGRAMMES: tuple[str, ...] = ("JKK", "JKM")
 
+# Which bases are fined for paying late (2% a month; 0,5% in PP 49/2020 months). BPU has
+# no late fine: a BPU membership 3 months in arrears lapses instead (DOMAIN.md §2: BPJS FAQ,
+# Perdir 22/PERDIR.02/072022; the lapse rule is enrollment/billing/lapse.py).
+FINED_BASES: frozenset[str] = frozenset({"pu"})
+
 PPM = 1_000_000  # rates travel to SQL as integer parts per million: 0,24% = 2.400 ppm
 
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -256,3 +256,34 @@ def cover_on(worker: Worker | int, day: date) -> Cover:
         inactive_since=inactive_since,
         reasons=reasons,
     )
+
+
+# --- what the admin pages show ---------------------------------------------------------------
+
+
+def unit_bpu_state(unit_id: int, day: date) -> str:
+    """One line for the work unit page: are its BPU members lapsed on `day`?"""
+    spans = bpu_inactive_spans([unit_id]).get(unit_id, [])
+    span = _span_on(spans, day)
+    if span is not None:
+        return _(
+            "Peserta BPU unit ini tidak aktif sejak %(since)s: iuran BPU menunggak 3 bulan "
+            "berturut-turut dan belum dilunasi."
+        ) % {"since": f"{span[0]:%d-%m-%Y}"}
+    if not Bill.objects.filter(unit_id=unit_id, bases__contains="bpu").exists():
+        return _("Tidak ada peserta BPU.")
+    if spans:
+        last = spans[-1]
+        return _("Peserta BPU aktif (pernah tidak aktif %(start)s – %(end)s).") % {
+            "start": f"{last[0]:%d-%m-%Y}",
+            "end": f"{last[1] - timedelta(days=1):%d-%m-%Y}",
+        }
+    return _("Peserta BPU aktif.")
+
+
+def cover_summary(worker: Worker | int, day: date) -> str:
+    """One line for the worker and membership pages: covered on `day`, or why not."""
+    cover = cover_on(worker, day)
+    if cover.covered:
+        return _("Terlindungi JKK dan JKM pada %(day)s.") % {"day": f"{day:%d-%m-%Y}"}
+    return " ".join(cover.reasons)

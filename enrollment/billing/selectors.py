@@ -20,6 +20,7 @@ from enrollment.billing import arithmetic as billing
 from enrollment.billing.services import period_rules, roster_sums
 from enrollment.models import (
     Bill,
+    BillPart,
     ContributionRate,
     PaymentAllocation,
     PaymentRule,
@@ -35,7 +36,7 @@ def fines_enabled() -> bool:
 
 
 class PaymentRuleBook:
-    """All payment rules, read once, to find each bill's fine rate without a query per bill."""
+    """All payment rules, read once, to find each part's fine rate without a query per bill."""
 
     def __init__(self):
         self.rules = list(PaymentRule.objects.all())
@@ -47,26 +48,23 @@ class PaymentRuleBook:
                     return rule
         return None
 
-    def fine_percent(self, bill: Bill) -> Decimal:
-        """The fine rate of the rule that set the bill's (earliest) due date; 0 when fines are off."""
-        if not fines_enabled():
+    def fine_percent(self, period: date, basis: str) -> Decimal:
+        """The monthly fine of a part: its basis's rule; 0 for BPU and when fines are off."""
+        if not fines_enabled() or basis not in billing.FINED_BASES:
             return Decimal(0)
-        bases = sorted(filter(None, bill.bases.split(","))) or ["pu"]
-        # BPU is due earlier in the month than PU: its rule decides a mixed bill.
-        basis = "bpu" if "bpu" in bases else bases[0]
-        rule = self.rule_for(bill.period, basis)
+        rule = self.rule_for(period, basis)
         return rule.fine_percent if rule else Decimal(0)
 
 
 @dataclass
-class BillStatement:
-    """Where a bill stands on `as_of`: paid, unpaid, status, lateness and the fine (separately)."""
+class PartStatement:
+    """Where one part of a bill (PU or BPU) stands on `as_of`, by its own due date and fine rule."""
 
-    bill: Bill
-    as_of: date
+    basis: str
+    due_date: date
+    total: int
     paid: int
     unpaid: int
-    credit: int
     status: str
     overdue: bool
     months_late: int
@@ -74,45 +72,146 @@ class BillStatement:
     fine_months: list[billing.FineMonth] = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        return self.basis.upper()
+
+    @property
     def fine(self) -> int:
         return sum(m.fine for m in self.fine_months)
 
     @property
     def status_label(self) -> str:
-        label = Bill.Status(self.status).label
-        return _("%(status)s, menunggak") % {"status": label} if self.overdue else str(label)
+        return _status_label(self.status, self.overdue)
+
+
+def _status_label(status: str, overdue: bool) -> str:
+    label = Bill.Status(status).label
+    return _("%(status)s, menunggak") % {"status": label} if overdue else str(label)
+
+
+def _part_status(total: int, paid: int) -> str:
+    if total <= 0:
+        return Bill.Status.NIL
+    if paid >= total:
+        return Bill.Status.PAID
+    return Bill.Status.PARTIAL if paid > 0 else Bill.Status.UNPAID
+
+
+@dataclass
+class BillStatement:
+    """Where a bill stands on `as_of`: per part and in sum; fines separately."""
+
+    bill: Bill
+    as_of: date
+    paid: int
+    unpaid: int
+    credit: int
+    status: str
+    parts: list[PartStatement] = field(default_factory=list)
+
+    @property
+    def overdue(self) -> bool:
+        return any(p.overdue for p in self.parts)
+
+    @property
+    def months_late(self) -> int:
+        return max((p.months_late for p in self.parts), default=0)
+
+    @property
+    def fine_months(self) -> list[billing.FineMonth]:
+        """The fine for each month late, of every fined part (in practice the PU part)."""
+        return [m for p in self.parts for m in p.fine_months]
+
+    @property
+    def fine_percent(self) -> Decimal:
+        return max((p.fine_percent for p in self.parts), default=Decimal(0))
+
+    @property
+    def fine(self) -> int:
+        return sum(p.fine for p in self.parts)
+
+    @property
+    def status_label(self) -> str:
+        return _status_label(self.status, self.overdue)
+
+
+def split_by_part(parts: list[BillPart], payments: list[tuple[int, date]]) -> list[list]:
+    """Which part each payment allocated to a bill settles: the earliest-due part first.
+
+    `payments`: (amount, day) in the order paid. Returns, per part, its (amount, day)
+    pieces; what exceeds every part (a credit) is left out.
+    """
+    pieces: list[list] = [[] for _part in parts]
+    room = [max(part.total, 0) for part in parts]
+    index = 0
+    for amount, day in payments:
+        while amount > 0 and index < len(parts):
+            take = min(amount, room[index])
+            if take:
+                pieces[index].append((take, day))
+                room[index] -= take
+                amount -= take
+            if room[index] == 0:
+                index += 1
+    return pieces
 
 
 def bill_statement(
     bill: Bill, *, as_of: date | None = None, rules: PaymentRuleBook | None = None
 ) -> BillStatement:
-    """Paid, unpaid, months late and fine of `bill` on `as_of` (today, WITA).
+    """Paid, unpaid, months late and fine of `bill` and of each of its parts on `as_of`.
 
     Uses `bill.allocations` (prefetch them with their payments for lists).
-    Payments made after `as_of` do not count yet.
+    Payments made after `as_of` do not count yet. Each part (PU, BPU) is late
+    after its own due date and fined by its own basis's rule (BPU: never).
     """
     as_of = as_of or timezone.localdate()
     rules = rules or PaymentRuleBook()
-    allocations = [
-        (a.amount, a.payment.paid_on) for a in bill.allocations.all() if a.payment.paid_on <= as_of
-    ]
-    paid = sum(amount for amount, _day in allocations)
-    unpaid = max(bill.total - paid, 0)
-    percent = rules.fine_percent(bill)
-    parts = allocations + ([(unpaid, as_of)] if unpaid else [])
-    schedule = billing.fine_schedule(due_date=bill.due_date, parts=parts, fine_percent=percent)
-    overdue = unpaid > 0 and as_of > bill.due_date
+    allocations = sorted(
+        (
+            (a.payment.paid_on, a.payment_id, a.pk, a.amount)
+            for a in bill.allocations.all()
+            if a.payment.paid_on <= as_of
+        ),
+    )
+    payments = [(amount, day) for day, _p, _a, amount in allocations]
+    paid = sum(amount for amount, _day in payments)
+    parts = bill.parts() or [BillPart("pu", bill.due_date, bill.total)]
+    statements = []
+    for part, pieces in zip(parts, split_by_part(parts, payments), strict=True):
+        part_paid = sum(amount for amount, _day in pieces)
+        unpaid = max(part.total - part_paid, 0)
+        percent = rules.fine_percent(bill.period, part.basis)
+        overdue = unpaid > 0 and as_of > part.due_date
+        schedule = billing.fine_schedule(
+            due_date=part.due_date,
+            parts=pieces + ([(unpaid, as_of)] if unpaid else []),
+            fine_percent=percent,
+        )
+        statements.append(
+            PartStatement(
+                basis=part.basis,
+                due_date=part.due_date,
+                total=part.total,
+                paid=part_paid,
+                unpaid=unpaid,
+                status=_part_status(part.total, part_paid),
+                overdue=overdue,
+                months_late=(
+                    billing.months_late(due_date=part.due_date, paid_on=as_of) if overdue else 0
+                ),
+                fine_percent=percent,
+                fine_months=schedule if percent else [],
+            )
+        )
     return BillStatement(
         bill=bill,
         as_of=as_of,
         paid=paid,
-        unpaid=unpaid,
+        unpaid=max(bill.total - paid, 0),
         credit=max(paid - bill.total, 0),
         status=bill.status_for(paid),
-        overdue=overdue,
-        months_late=billing.months_late(due_date=bill.due_date, paid_on=as_of) if overdue else 0,
-        fine_percent=percent,
-        fine_months=schedule if percent else [],
+        parts=statements,
     )
 
 

@@ -44,6 +44,7 @@ def test_generate_bills_then_show_bill_json(world):
             {"nik": nik, "programme": "JKK", "amount": 6_600},
             {"nik": nik, "programme": "JKM", "amount": 8_250},
         ],
+        "parts": [{"basis": "PU", "due_date": "2025-02-17", "total": 14_850}],
     }
     assert all(type(line["amount"]) is int for line in shown["lines"])
 

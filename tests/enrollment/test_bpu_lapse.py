@@ -181,3 +181,23 @@ def test_without_memberships_the_reasons_name_both_programmes(world):
         "Tidak ada kepesertaan JKK yang aktif pada 15-04-2025.",
         "Tidak ada kepesertaan JKM yang aktif pada 15-04-2025.",
     ]
+
+
+def test_the_lapse_shows_on_the_worker_membership_and_unit_pages(bpu_unit, client, world):
+    from django.urls import reverse
+
+    from bpjs_tracker.roles import Role
+
+    unit, worker = bpu_unit  # nothing paid: lapsed since 1 Apr 2025, still today
+    client.force_login(world.user(Role.VILLAGE_TREASURER))
+    membership = worker.memberships.first()
+    pages = [
+        reverse("admin:enrollment_worker_change", args=[worker.pk]),
+        reverse("admin:enrollment_membership_change", args=[membership.pk]),
+    ]
+    for url in pages:
+        content = client.get(url).content.decode()
+        assert "Kepesertaan BPU tidak aktif sejak 01-04-2025" in content, url
+    client.force_login(world.user(Role.BRANCH_STAFF))
+    content = client.get(reverse("admin:regencies_workunit_change", args=[unit.pk])).content
+    assert "Peserta BPU unit ini tidak aktif sejak 01-04-2025" in content.decode()

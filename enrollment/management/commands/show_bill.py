@@ -10,7 +10,8 @@ from regencies.models import WorkUnit
 class Command(ContractCommand):
     help = (
         "Print one unit's bill for one month. --format json prints "
-        '{"unit", "period", "due_date", "total", "lines": [{"nik", "programme", "amount"}]}.'
+        '{"unit", "period", "due_date", "total", "lines": [{"nik", "programme", "amount"}], '
+        '"parts": [{"basis", "due_date", "total"}]} (one part per basis: PU, BPU).'
     )
 
     def add_arguments(self, parser):
@@ -37,6 +38,14 @@ class Command(ContractCommand):
                     for line in lines
                     for part in line.parts()
                 ],
+                "parts": [
+                    {
+                        "basis": part.label,
+                        "due_date": part.due_date.isoformat(),
+                        "total": int(part.total),
+                    }
+                    for part in bill.parts()
+                ],
             }
             self.stdout.write(json.dumps(payload))
             return
@@ -52,7 +61,18 @@ class Command(ContractCommand):
             for part in line.parts():
                 out(f"  {line.nik} {part.programme}{kind}: {format_rupiah(part.amount)}")
         out(f"Jumlah: {format_rupiah(bill.total)}")
+        for part in statement.parts:
+            out(
+                f"  Bagian {part.label}: {format_rupiah(part.total)}, jatuh tempo "
+                f"{part.due_date:%d-%m-%Y}, dibayar {format_rupiah(part.paid)}, "
+                f"{part.status_label}"
+            )
+            if part.fine:
+                out(
+                    f"  Denda bagian {part.label} ({len(part.fine_months)} bulan × "
+                    f"{part.fine_percent}%): {format_rupiah(part.fine)}"
+                )
         out(f"Dibayar: {format_rupiah(statement.paid)}; sisa: {format_rupiah(statement.unpaid)}")
         if statement.fine:
-            out(f"Denda ({statement.months_late} bulan): {format_rupiah(statement.fine)}")
+            out(f"Denda ({len(statement.fine_months)} bulan): {format_rupiah(statement.fine)}")
         out(f"Pembulatan: {bill.rounding_rule}")
