@@ -606,10 +606,23 @@ class PaymentRule(DatedRule):
 
 
 class PublicHoliday(TimeStampedModel):
-    """A national holiday on which contributions cannot be paid (moves a due date)."""
+    """A correction to the holiday library (enrollment/billing/calendar.py) for one date.
+
+    `is_holiday`: the date is a holiday (adds one the library lacks); unticked: it is
+    not, although the library says so (a cuti bersama withdrawn). A row wins over the library.
+    """
 
     date = models.DateField(_("tanggal"), unique=True)
     name = models.CharField(_("nama"), max_length=150)
+    is_holiday = models.BooleanField(
+        _("hari libur"),
+        default=True,
+        help_text=_(
+            "Dicentang: tanggal ini hari libur (menambah tanggal yang tidak dikenal pustaka "
+            "hari libur). Tidak dicentang: tanggal ini hari kerja walaupun pustaka menyebutnya "
+            "hari libur, misalnya cuti bersama yang dibatalkan."
+        ),
+    )
     certainty = models.CharField(_("kepastian"), max_length=12, choices=FactCertainty.choices)
     source = models.TextField(_("sumber"), blank=True)
     history = HistoricalRecords()
@@ -618,11 +631,12 @@ class PublicHoliday(TimeStampedModel):
 
     class Meta:
         ordering = ["date"]
-        verbose_name = _("hari libur nasional")
-        verbose_name_plural = pgettext_lazy("plural", "hari libur nasional")
+        verbose_name = _("koreksi hari libur")
+        verbose_name_plural = pgettext_lazy("plural", "koreksi hari libur")
 
     def __str__(self):
-        return f"{self.date:%Y-%m-%d} {self.name}"
+        state = "" if self.is_holiday else f" ({_('dibatalkan')})"
+        return f"{self.date:%Y-%m-%d} {self.name}{state}"
 
 
 class BillQuerySet(scoped_queryset(regency_path="unit__regency", unit_path="unit")):

@@ -117,7 +117,12 @@ CASES: dict[type, Case] = {
     ContributionRate: Case(lambda w, role: ContributionRate.objects.first(), None),
     ContributionRelief: Case(lambda w, role: ContributionRelief.objects.first(), None),
     PaymentRule: Case(lambda w, role: PaymentRule.objects.first(), None),
-    PublicHoliday: Case(lambda w, role: PublicHoliday.objects.first(), None),
+    PublicHoliday: Case(
+        lambda w, role: PublicHoliday.objects.get_or_create(
+            date=datetime.date(2025, 8, 19), defaults={"name": "uji", "certainty": "unconfirmed"}
+        )[0],
+        None,
+    ),
     Roster: Case(
         lambda w, role: factories.RosterFactory(unit=w.home_unit(role)),
         lambda w: factories.RosterFactory(unit=w.buton_opd),

@@ -129,8 +129,10 @@ class PaymentRuleAdmin(RuleAdmin):
 
 @admin.register(PublicHoliday)
 class PublicHolidayAdmin(ScopedModelAdmin):
-    list_display = ("date", "name", "certainty_display")
-    list_filter = ("certainty",)
+    """Corrections to the holiday library: add a date, or cancel one (a row wins)."""
+
+    list_display = ("date", "name", "is_holiday", "certainty_display")
+    list_filter = ("is_holiday", "certainty")
     date_hierarchy = "date"
     search_fields = ("name",)
 

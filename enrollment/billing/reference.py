@@ -37,6 +37,16 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value else None
 
 
+def _yes(value: str) -> bool:
+    """Empty, 1, ya, true: True; 0, tidak, false: False."""
+    text = value.lower()
+    if text in ("", "1", "ya", "true", "yes"):
+        return True
+    if text in ("0", "tidak", "false", "no"):
+        return False
+    raise ValueError(value)
+
+
 @dataclass(frozen=True)
 class RuleFile:
     name: str
@@ -105,7 +115,7 @@ FILES = [
         "public_holidays.csv",
         PublicHoliday,
         ("date",),
-        {"date": _day, "name": str, "certainty": str, "source": str},
+        {"date": _day, "name": str, "is_holiday": _yes, "certainty": str, "source": str},
     ),
 ]
 

@@ -67,8 +67,9 @@ def test_the_loaded_rules_give_each_month_its_due_date(db, period, bases, expect
 
 
 def test_a_holiday_in_the_table_moves_the_due_date(db):
+    # Fri 15 Aug 2025 added → Mon 18 Aug is cuti bersama (library) → Tue 19 Aug.
     PublicHoliday.objects.create(date=date(2025, 8, 15), name="uji", certainty="unconfirmed")
-    assert period_rules(date(2025, 7, 1)).due_date({"pu"}) == date(2025, 8, 18)
+    assert period_rules(date(2025, 7, 1)).due_date({"pu"}) == date(2025, 8, 19)
 
 
 def test_the_bill_carries_its_due_date(world):
@@ -83,4 +84,44 @@ def test_a_holiday_added_later_moves_the_due_date_of_an_unpaid_bill(world):
     PublicHoliday.objects.create(date=date(2025, 8, 15), name="uji", certainty="unconfirmed")
     result = bill_generate(unit=world.kdi_dlhk, period=date(2025, 7, 1))
     assert result.recomputed == 1
-    assert bill_of(world.kdi_dlhk, date(2025, 7, 1)).due_date == date(2025, 8, 18)
+    bill = bill_of(world.kdi_dlhk, date(2025, 7, 1))
+    assert (bill.due_date, bill.pu_due_date) == (date(2025, 8, 19), date(2025, 8, 19))
+
+
+# Movable holidays and cuti bersama from the holidays library, corrected by the table.
+# Each expected date worked out by hand from the official calendar of that year.
+@pytest.mark.parametrize(
+    ("period", "basis", "expected", "why"),
+    [
+        (date(2022, 3, 1), "pu", date(2022, 4, 18), "Fri 15 Apr 2022 Good Friday → Mon 18 Apr"),
+        (date(2022, 4, 1), "pu", date(2022, 5, 17), "Mon 16 May 2022 Waisak → Tue 17 May"),
+        (
+            date(2018, 5, 1),
+            "pu",
+            date(2018, 6, 21),
+            "Fri 15 Jun 2018 Idul Fitri, weekend, 18–20 Jun cuti bersama → Thu 21 Jun",
+        ),
+        (date(2018, 6, 1), "bpu", date(2018, 6, 21), "BPU: the same Idul Fitri, same month"),
+        (date(2024, 3, 1), "pu", date(2024, 4, 16), "Mon 15 Apr 2024 cuti bersama → Tue 16 Apr"),
+        (date(2025, 7, 1), "pu", date(2025, 8, 15), "Fri 15 Aug 2025: a working day"),
+    ],
+)
+def test_movable_holidays_and_cuti_bersama_move_the_due_date(db, period, basis, expected, why):
+    assert period_rules(period).due_date_for_basis(basis) == expected, why
+
+
+def test_a_cancelled_library_date_is_a_working_day(db):
+    # Mon 15 Apr 2024 is cuti bersama in the library; a correction row cancels it.
+    PublicHoliday.objects.create(
+        date=date(2024, 4, 15), name="Cuti bersama dibatalkan (uji)", is_holiday=False,
+        certainty="unconfirmed",
+    )  # fmt: skip
+    assert period_rules(date(2024, 3, 1)).due_date_for_basis("pu") == date(2024, 4, 15)
+
+
+def test_the_2022_bills_are_due_on_the_corrected_dates(world):
+    for period in (date(2022, 3, 1), date(2022, 4, 1)):
+        verified_roster(world.kdi_dlhk, period)
+        bill_generate(unit=world.kdi_dlhk, period=period)
+    assert bill_of(world.kdi_dlhk, date(2022, 3, 1)).due_date == date(2022, 4, 18)
+    assert bill_of(world.kdi_dlhk, date(2022, 4, 1)).due_date == date(2022, 5, 17)

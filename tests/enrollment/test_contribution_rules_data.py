@@ -136,5 +136,18 @@ def test_a_directory_without_billing_files_loads_nothing(db, tmp_path):
     assert contribution_rules_load(tmp_path) == {}
 
 
-def test_fixed_date_holidays_are_loaded(db):
-    assert PublicHoliday.objects.filter(date=date(2025, 8, 17)).exists()
+def test_holidays_come_from_the_library_and_the_table_only_corrects_it(db):
+    from enrollment.billing.calendar import holidays_between, library_holidays
+
+    assert not PublicHoliday.objects.exists()  # the fixture holds corrections only: none yet
+    assert library_holidays(date(2025, 8, 17), date(2025, 8, 18)) == {
+        date(2025, 8, 17): "Hari Kemerdekaan Republik Indonesia",
+        date(2025, 8, 18): "Cuti Bersama Hari Kemerdekaan Republik Indonesia",
+    }
+    PublicHoliday.objects.create(date=date(2025, 8, 18), name="batal", is_holiday=False,
+                                 certainty="unconfirmed")  # fmt: skip
+    PublicHoliday.objects.create(date=date(2025, 8, 19), name="tambah", certainty="unconfirmed")
+    assert holidays_between(date(2025, 8, 16), date(2025, 8, 20)) == {
+        date(2025, 8, 17),
+        date(2025, 8, 19),
+    }
