@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from bpjs_tracker.models import TimeStampedModel
 from bpjs_tracker.querysets import ScopedQuerySet, scoped_queryset
 from bpjs_tracker.roles import scope_for
-from regencies.models import RiskClass, Segment, WorkUnit
+from regencies.models import FundingSource, RiskClass, Segment, WorkUnit
 
 
 class Programme(models.TextChoices):
@@ -36,6 +36,15 @@ class Worker(TimeStampedModel):
     name = models.CharField(_("nama"), max_length=200)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
+    bpjs_registered_on = models.DateField(
+        _("terdaftar di BPJS sejak"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Bila diketahui: awal kepesertaan menurut BPJS; menggantikan TMT roster untuk "
+            "syarat peserta baru keringanan PP 49/2020."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = scoped_queryset(
@@ -479,12 +488,16 @@ class ContributionRate(DatedRule):
 class ContributionRelief(DatedRule):
     """A discount on contributions for contribution months (PP 49/2020: 99%, Aug 2020 – Jan 2021).
 
-    Participants whose first contribution month is on or after
-    `new_participants_from` pay their first `full_months_for_new` months in full.
+    Participants whose membership started (TMT, or the BPJS registration date when
+    known) on or after `new_participants_from` pay their first `full_months_for_new`
+    months of membership in full. `funding_source` limits a row to units paid from
+    that source (PP 50/2025 does not apply to APBD-paid BPU); `requires_paid_up`: the
+    relief assumes the unit paid up to the month before (PP 49/2020 Pasal 13), which
+    branch staff can deny per unit.
     """
 
-    KEY_FIELDS = ("programme", "basis")
-    WILDCARD_FIELDS = ("programme", "basis")
+    KEY_FIELDS = ("programme", "basis", "funding_source")
+    WILDCARD_FIELDS = ("programme", "basis", "funding_source")
 
     programme = models.CharField(
         _("program"),
@@ -509,6 +522,21 @@ class ContributionRelief(DatedRule):
     )
     full_months_for_new = models.PositiveSmallIntegerField(
         _("bulan penuh untuk peserta baru"), default=0
+    )
+    funding_source = models.CharField(
+        _("sumber dana iuran"),
+        max_length=10,
+        choices=FundingSource.choices,
+        blank=True,
+        help_text=_("Kosong: semua sumber dana."),
+    )
+    requires_paid_up = models.BooleanField(
+        _("syarat iuran lunas sebelumnya"),
+        default=False,
+        help_text=_(
+            "Keringanan hanya untuk unit yang melunasi iuran sampai sebelum masa keringanan "
+            "(PP 49/2020: sampai Juli 2020). Dianggap terpenuhi kecuali unit ditandai tidak berhak."
+        ),
     )
     history = HistoricalRecords()
 
@@ -717,6 +745,7 @@ class Bill(TimeStampedModel):
     )
     rules_digest = models.CharField(_("sidik aturan tarif"), max_length=40, blank=True)
     rounding_rule = models.TextField(_("aturan pembulatan"))
+    relief_note = models.TextField(_("catatan keringanan"), blank=True)
     computed_at = models.DateTimeField(_("dihitung pada"))
     history = HistoricalRecords()
 

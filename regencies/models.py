@@ -294,6 +294,15 @@ class RiskClass(models.TextChoices):
     VERY_HIGH = "very_high", _("Sangat tinggi")
 
 
+class FundingSource(models.TextChoices):
+    """Who pays a unit's contributions: a key relief rules can name (PP 50/2025, DOMAIN.md §2)."""
+
+    APBD = "apbd", _("APBD")
+    APBDES = "apbdes", _("APBDes (anggaran desa)")
+    SPONSOR = "sponsor", _("Sponsor")
+    SELF = "self", _("Mandiri (peserta sendiri)")
+
+
 class WorkUnitQuerySet(ScopedQuerySet):
     regency_path = "regency"
     unit_path = "pk"
@@ -345,6 +354,22 @@ class WorkUnit(TimeStampedModel):
     expected_workers = models.PositiveIntegerField(
         _("jumlah pekerja yang diharapkan"), null=True, blank=True
     )
+    funding_source = models.CharField(
+        _("sumber dana iuran"),
+        max_length=10,
+        choices=FundingSource.choices,
+        blank=True,
+        help_text=_("Kosong: menurut jenis unit (OPD: APBD; pemerintah desa: APBDes)."),
+    )
+    relief_not_eligible = models.BooleanField(
+        _("tidak berhak keringanan PP 49/2020"),
+        default=False,
+        help_text=_(
+            "Centang bila unit ini tidak membayar iuran sampai Juli 2020 (syarat keringanan "
+            "PP 49/2020). Tanpa centang keringanan diberikan dan tagihan menyebut syarat itu "
+            "dianggap terpenuhi."
+        ),
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
     history = HistoricalRecords()
 
@@ -365,6 +390,13 @@ class WorkUnit(TimeStampedModel):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def payer(self) -> str:
+        """The funding source, blank read by kind (OPD: APBD; village: APBDes)."""
+        if self.funding_source:
+            return self.funding_source
+        return FundingSource.APBDES if self.kind == self.Kind.VILLAGE else FundingSource.APBD
 
     def clean(self):
         errors = codes.work_unit_code_errors(

@@ -267,6 +267,7 @@ class BillAdmin(ScopedModelAdmin):
         "roster_verified_at",
         "computed_at",
         "rounding_rule",
+        "relief_note",
     )
     readonly_fields = fields
 

@@ -37,14 +37,24 @@ def _decimal(value: str) -> Decimal | None:
     return Decimal(value) if value else None
 
 
-def _yes(value: str) -> bool:
-    """Empty, 1, ya, true: True; 0, tidak, false: False."""
+def _flag(value: str, empty: bool) -> bool:
+    """1, ya, true: True; 0, tidak, false: False; empty: `empty`."""
     text = value.lower()
-    if text in ("", "1", "ya", "true", "yes"):
+    if text == "":
+        return empty
+    if text in ("1", "ya", "true", "yes"):
         return True
     if text in ("0", "tidak", "false", "no"):
         return False
     raise ValueError(value)
+
+
+def _yes(value: str) -> bool:
+    return _flag(value, True)
+
+
+def _no(value: str) -> bool:
+    return _flag(value, False)
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ FILES = [
     RuleFile(
         "contribution_reliefs.csv",
         ContributionRelief,
-        ("programme", "basis", "effective_from"),
+        ("programme", "basis", "funding_source", "effective_from"),
         {
             "programme": str,
             "basis": str,
@@ -89,6 +99,8 @@ FILES = [
             "effective_to": _day,
             "new_participants_from": _day,
             "full_months_for_new": lambda v: int(v or 0),
+            "funding_source": str,
+            "requires_paid_up": _no,
             "legal_basis": str,
             "certainty": str,
             "note": str,

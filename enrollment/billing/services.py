@@ -26,11 +26,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import product
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -48,7 +50,7 @@ from enrollment.models import (
     RosterEntry,
     Worker,
 )
-from regencies.models import Regency, RiskClass, WorkUnit
+from regencies.models import FundingSource, Regency, RiskClass, WorkUnit
 
 CHUNK = 500  # bills per statement (keeps SQLite under its parameter limit)
 PG_CHUNK = 20_000  # PostgreSQL (parameters bound client-side): a province in one statement
@@ -84,6 +86,7 @@ class ProgrammeTerms:
     rate: ContributionRate | None
     keep_ppm: int = billing.PPM  # share of the normal contribution still payable
     new_full: bool = False  # participants new since the relief pay in full at first
+    paid_up: bool = False  # the relief assumes the unit paid up before it (PP 49/2020 Pasal 13)
 
     COLUMNS = (
         "rate_id",
@@ -95,12 +98,13 @@ class ProgrammeTerms:
         "keep_ppm",
         "new_full",
         "share_ppm",
+        "paid_up",
     )
 
     def sql_values(self) -> list:
         rate = self.rate
         if rate is None:
-            return [0, 1, 0, 0, 0, 0, billing.PPM, 0, 0]
+            return [0, 1, 0, 0, 0, 0, billing.PPM, 0, 0, 0]
         fixed = rate.kind == ContributionRate.Kind.FIXED
         return [
             rate.pk,
@@ -112,25 +116,27 @@ class ProgrammeTerms:
             self.keep_ppm,
             1 if self.new_full else 0,
             billing.percent_to_ppm(rate.worker_share_percent),
+            1 if self.paid_up else 0,
         ]
 
 
 @dataclass(frozen=True)
 class MatrixRow:
-    """The terms of every billed programme for one segment × risk class."""
+    """The terms of every billed programme for one segment × risk class × funding source."""
 
     segment: str
     risk_class: str
+    funding_source: str
     parts: tuple[ProgrammeTerms, ...]  # in BILLED_PROGRAMMES order
 
     def sql_values(self) -> list:
-        values = [self.segment, self.risk_class]
+        values = [self.segment, self.risk_class, self.funding_source]
         for part in self.parts:
             values += part.sql_values()
         return values
 
 
-RATE_COLUMNS = ["segment", "risk_class"] + [
+RATE_COLUMNS = ["segment", "risk_class", "funding_source"] + [
     f"{prefix}_{column}" for prefix in PREFIXES for column in ProgrammeTerms.COLUMNS
 ]
 
@@ -174,6 +180,19 @@ class PeriodRules:
         return any(p.keep_ppm != billing.PPM for row in self.matrix for p in row.parts)
 
     @property
+    def paid_up_relief(self) -> bool:
+        """A relief in force that assumes the unit paid up before it (PP 49/2020 Pasal 13)."""
+        return any(p.paid_up for row in self.matrix for p in row.parts)
+
+    def digest_for(self, unit_not_eligible: bool) -> str:
+        """The digest of a unit's bill: a unit denied the paid-up relief gets other amounts."""
+        if not (unit_not_eligible and self.paid_up_relief):
+            return self.digest
+        return hashlib.sha1(
+            f"{self.digest}:not-eligible".encode(), usedforsecurity=False
+        ).hexdigest()
+
+    @property
     def rates(self) -> list[ContributionRate]:
         found = {p.rate.pk: p.rate for row in self.matrix for p in row.parts if p.rate}
         return list(found.values())
@@ -211,7 +230,7 @@ def period_rules(period: date) -> PeriodRules:
     reliefs = list(ContributionRelief.objects.in_force(period))
     rules = PeriodRules(period, [], {}, frozenset())
     for segment, basis in billing.SEGMENT_BASIS.items():
-        for risk_class in RiskClass.values:
+        for risk_class, source in product(RiskClass.values, FundingSource.values):
             parts = []
             for programme in BILLED_PROGRAMMES:
                 same = [r for r in rates if r.basis == basis and r.programme == programme]
@@ -226,10 +245,12 @@ def period_rules(period: date) -> PeriodRules:
                     [
                         x
                         for x in reliefs
-                        if x.programme in ("", programme) and x.basis in ("", basis)
+                        if x.programme in ("", programme)
+                        and x.basis in ("", basis)
+                        and x.funding_source in ("", source)
                     ],
                     _("keringanan"),
-                    f"{programme} {basis}",
+                    f"{programme} {basis} {source}",
                     period,
                 )
                 if rate is not None and relief is not None:
@@ -238,11 +259,13 @@ def period_rules(period: date) -> PeriodRules:
                         rules.new_participants_from = relief.new_participants_from
                         rules.full_months_for_new = relief.full_months_for_new
                     keep = billing.PPM - billing.percent_to_ppm(relief.discount_percent)
-                    parts.append(ProgrammeTerms(programme, rate, keep, new_rule))
+                    parts.append(
+                        ProgrammeTerms(programme, rate, keep, new_rule, relief.requires_paid_up)
+                    )
                 else:
                     parts.append(ProgrammeTerms(programme, rate))
             if any(p.rate for p in parts):
-                rules.matrix.append(MatrixRow(segment, risk_class, tuple(parts)))
+                rules.matrix.append(MatrixRow(segment, risk_class, source, tuple(parts)))
     in_force = list(PaymentRule.objects.in_force(period))
     for basis in ("pu", "bpu"):
         rule = _one(
@@ -260,7 +283,7 @@ def period_rules(period: date) -> PeriodRules:
 def _digest(rules: PeriodRules) -> str:
     """A fingerprint of everything that decides a bill's amounts (not its due date)."""
     payload = [
-        [row.segment, row.risk_class] + [p.sql_values()[1:] for p in row.parts]
+        [row.segment, row.risk_class, row.funding_source] + [p.sql_values()[1:] for p in row.parts]
         for row in rules.matrix
     ]
     payload.append([str(rules.new_participants_from), rules.full_months_for_new])
@@ -301,16 +324,22 @@ def _lines_query(
     new_rule = bool(rules.new_participants_from and rules.relief_in_force)
     params: list = []
     columns = []
+    # Membership start: the BPJS registration date when known, else the roster's TMT
+    # (not the first roster in this system). New participants pay their first
+    # `full_months_for_new` months of membership in full: month M is full when the
+    # start is on or after the first day of M − (full_months − 1).
+    start = "COALESCE(w.bpjs_registered_on, e.start_date)"
     for p in PREFIXES:
         pct = billing.sql_percent_of(wage, f"r.{p}_ppm")
-        keep = f"r.{p}_keep_ppm"
+        keep = f"CASE WHEN r.{p}_paid_up = 1 AND u.relief_not_eligible = %s THEN {billing.PPM} "
+        params.append(True)
         if new_rule:
-            keep = (
-                f"CASE WHEN r.{p}_new_full = 1 AND fp.first_period >= %s "
-                f"AND fp.first_period > %s THEN {billing.PPM} ELSE r.{p}_keep_ppm END"
+            keep += (
+                f"WHEN r.{p}_new_full = 1 AND {start} >= %s AND {start} >= %s THEN {billing.PPM} "
             )
-            cutoff = billing.add_months(rules.period, -rules.full_months_for_new)
-            params += [_date_param(rules.new_participants_from), _date_param(cutoff)]
+            full_from = billing.add_months(rules.period, 1 - rules.full_months_for_new)
+            params += [_date_param(rules.new_participants_from), _date_param(full_from)]
+        keep += f"ELSE r.{p}_keep_ppm END"
         columns.append(
             f"NULLIF(r.{p}_rate_id, 0) AS {p}_rate_id, {keep} AS {p}_keep, "
             f"r.{p}_share_ppm AS {p}_share, "
@@ -319,14 +348,6 @@ def _lines_query(
             f"WHEN r.{p}_maximum > 0 AND {pct} > r.{p}_maximum THEN r.{p}_maximum "
             f"ELSE {pct} END AS {p}_gross"
         )
-    first_join = ""
-    if new_rule:
-        first_join = (
-            "LEFT JOIN (SELECT e2.worker_id AS worker_id, MIN(r2.period) AS first_period "  # noqa: S608
-            f"FROM {entries} e2 JOIN {rosters} r2 ON r2.id = e2.roster_id "
-            "WHERE r2.status = %s GROUP BY e2.worker_id) fp ON fp.worker_id = e.worker_id"
-        )
-        params.append(Roster.Status.VERIFIED.value)
     placeholders = ", ".join(["%s"] * len(ids))
     inner = (
         "SELECT o.id AS owner_id, e.worker_id AS worker_id, w.nik AS nik, "  # noqa: S608
@@ -336,11 +357,19 @@ def _lines_query(
         f"JOIN {WorkUnit._meta.db_table} u ON u.id = o.unit_id "
         f"JOIN {Worker._meta.db_table} w ON w.id = e.worker_id "
         "JOIN rates r ON r.segment = e.segment AND r.risk_class = u.jkk_risk_class "
-        f"{first_join} "
+        f"AND r.funding_source = {_UNIT_PAYER} "
         f"WHERE o.id IN ({placeholders}) AND e.start_date <= %s"
     )
     params += list(ids) + [_date_param(billing.month_end(rules.period))]
     return with_clause, with_params, inner, params
+
+
+# SQL: the unit's funding source, blank read by kind (WorkUnit.payer).
+_UNIT_PAYER = (
+    f"(CASE WHEN u.funding_source <> '' THEN u.funding_source "
+    f"WHEN u.kind = '{WorkUnit.Kind.VILLAGE.value}' THEN '{FundingSource.APBDES.value}' "
+    f"ELSE '{FundingSource.APBD.value}' END)"
+)
 
 
 def _net(p: str) -> str:
@@ -592,7 +621,7 @@ def bills_generate(
         rosters = list(
             Roster.objects.filter(
                 period=period, status=Roster.Status.VERIFIED, unit__in=unit_qs
-            ).values_list("id", "unit_id", "verified_at")
+            ).values_list("id", "unit_id", "verified_at", "unit__relief_not_eligible")
         )
         result.without_roster = (
             unit_qs.filter(is_active=True)
@@ -609,7 +638,8 @@ def bills_generate(
             ).values_list("bill_id", flat=True)
         )
         new_bills, recompute, due_only = [], [], []
-        for roster_id, unit_id, verified_at in rosters:
+        for roster_id, unit_id, verified_at, not_eligible in rosters:
+            digest = rules.digest_for(not_eligible)
             bill = existing.get(unit_id)
             if bill is None:
                 new_bills.append(
@@ -619,7 +649,7 @@ def bills_generate(
                         due_date=rules.due_date(()),
                         roster_id=roster_id,
                         roster_verified_at=verified_at,
-                        rules_digest=rules.digest,
+                        rules_digest=digest,
                         rounding_rule=billing.rounding_rule_for_bill(),
                         computed_at=now,
                     )
@@ -628,14 +658,14 @@ def bills_generate(
             stale = (
                 bill.roster_id != roster_id
                 or bill.roster_verified_at != verified_at
-                or bill.rules_digest != rules.digest
+                or bill.rules_digest != digest
             )
             if bill.pk in locked:
                 result.locked_changed += stale
                 result.unchanged += not stale
             elif stale:
                 bill.roster_id, bill.roster_verified_at = roster_id, verified_at
-                bill.rules_digest, bill.computed_at = rules.digest, now
+                bill.rules_digest, bill.computed_at = digest, now
                 bill.rounding_rule = billing.rounding_rule_for_bill()
                 recompute.append(bill)
             elif _due_dates_stale(rules, bill):
@@ -658,6 +688,7 @@ def bills_generate(
         computed = [b.pk for b in created + recompute]
         _insert_contribution_lines(rules, computed)
         _refresh_totals(computed + [b.pk for b in due_only], rules)
+        _write_relief_notes(computed, rules)
         result.created, result.recomputed = len(created), len(recompute) + len(due_only)
 
         touched = set(computed) | {b.pk for b in due_only}
@@ -665,6 +696,27 @@ def bills_generate(
         _write_history(touched, created_ids={b.pk for b in created}, by=by, when=now)
         result.bill_ids = sorted(touched)
     return result
+
+
+RELIEF_ASSUMED = gettext_lazy(
+    "Keringanan PP 49/2020 diberikan dengan anggapan unit ini telah membayar iuran JKK dan JKM "
+    "sampai Juli 2020 (syarat Pasal 13); sistem tidak dapat memeriksanya. Staf kantor cabang "
+    "dapat menandai unit yang tidak memenuhi syarat."
+)
+
+
+def _write_relief_notes(bill_ids: list[int], rules: PeriodRules) -> None:
+    """Say on each bill that got a paid-up relief that its condition is assumed."""
+    if not rules.paid_up_relief or not bill_ids:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        note = str(RELIEF_ASSUMED)
+    for start in range(0, len(bill_ids), CHUNK):
+        chunk = bill_ids[start : start + CHUNK]
+        Bill.objects.filter(pk__in=chunk).update(relief_note="")
+        Bill.objects.filter(
+            pk__in=chunk, relief_total__gt=0, unit__relief_not_eligible=False
+        ).update(relief_note=note)
 
 
 def _write_history(touched: set[int], *, created_ids: set[int], by, when: datetime) -> None:
@@ -712,7 +764,8 @@ def stale_locked_bills(*, unit_qs: QuerySet, up_to: date) -> list[Bill]:
     stale = {b.pk: b for b in by_roster}
     stale_combos = Q(pk__in=[])
     for period, digest in base.values_list("period", "rules_digest").distinct():
-        if period_rules(period).digest != digest:
+        rules = period_rules(period)
+        if digest not in (rules.digest, rules.digest_for(True)):
             stale_combos |= Q(period=period, rules_digest=digest)
     for bill in base.filter(stale_combos):
         stale.setdefault(bill.pk, bill)

@@ -38,10 +38,36 @@ def test_the_fixtures_hold_the_pp_44_2015_rates(db):
 
 
 def test_the_fixtures_hold_the_pp_49_2020_relief_and_its_rules(db):
-    relief = ContributionRelief.objects.get()
-    assert (relief.effective_from, relief.effective_to) == (date(2020, 8, 1), date(2021, 1, 31))
-    assert relief.discount_percent == 99
-    assert relief.legal_basis.startswith("PP 49/2020")
+    reliefs = ContributionRelief.objects.in_force(date(2020, 10, 1)).order_by("programme")
+    assert [(r.programme, r.legal_basis.split(" (")[0]) for r in reliefs] == [
+        ("JKK", "PP 49/2020 Pasal 8"),
+        ("JKM", "PP 49/2020 Pasal 9"),
+    ]
+    for relief in reliefs:
+        assert (relief.effective_from, relief.effective_to) == (
+            date(2020, 8, 1),
+            date(2021, 1, 31),
+        )
+        assert (relief.discount_percent, relief.requires_paid_up) == (99, True)
+        assert (relief.new_participants_from, relief.full_months_for_new) == (date(2020, 8, 1), 2)
+
+
+def test_the_rate_rows_cite_pp_49_2023_beside_pp_44_2015_and_pp_82_2019(db):
+    for rate in ContributionRate.objects.all():
+        assert "PP 44/2015 jo PP 82/2019 jo PP 49/2023" in rate.legal_basis, rate
+
+
+def test_pp_50_2025_is_a_dated_bpu_relief_that_names_no_apbd_row(db):
+    rows = ContributionRelief.objects.in_force(date(2026, 6, 1)).order_by("funding_source")
+    assert [(r.basis, r.funding_source, r.discount_percent, r.certainty) for r in rows] == [
+        ("bpu", "apbdes", 50, "unconfirmed"),
+        ("bpu", "self", 50, "reported"),
+        ("bpu", "sponsor", 50, "unconfirmed"),
+    ]
+    assert {(r.effective_from, r.effective_to) for r in rows} == {
+        (date(2026, 4, 1), date(2026, 12, 31))
+    }
+    assert not ContributionRelief.objects.filter(funding_source="apbd").exists()
     rule = PaymentRule.objects.in_force(date(2020, 10, 1)).get()
     assert (rule.due_day, rule.holiday_shift, rule.fine_percent) == (30, "previous", Decimal("0.5"))
     normal = PaymentRule.objects.in_force(date(2025, 1, 1)).get(basis="pu")

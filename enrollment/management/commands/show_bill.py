@@ -76,3 +76,5 @@ class Command(ContractCommand):
         if statement.fine:
             out(f"Denda ({len(statement.fine_months)} bulan): {format_rupiah(statement.fine)}")
         out(f"Pembulatan: {bill.rounding_rule}")
+        if bill.relief_note:
+            out(f"Keringanan: {bill.relief_note}")
