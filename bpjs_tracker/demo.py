@@ -21,7 +21,7 @@ DEMO_PASSWORD = "demo-sandi-2026"  # noqa: S105 - printed on purpose; demo accou
 KENDARI_UNITS = [
     ("DLHK", "Dinas Lingkungan Hidup dan Kehutanan", 501),
     ("SATPOLPP", "Satuan Polisi Pamong Praja", 353),
-    ("DAMKAR", "Dinas Pemadam Kebakaran", 217),
+    ("DAMKAR", "Dinas Kebakaran", 217),
     ("SDA", "Bagian Administrasi Sumber Daya Alam", 10),
 ]
 # A typical regency's agencies; no report lists Konawe Utara's 20 OPDs by name.
@@ -74,8 +74,10 @@ TARGETS = [
         2023,
         Segment.WORKFORCE,
         46270,
-        "Monev Takawa 17 Nov 2023: 4.627 pekerja formal terlindungi ≈ 10% angkatan kerja; "
-        "target = 4.627 / 10% (dihitung, DOMAIN.md §6).",
+        "PERKIRAAN yang diturunkan proyek ini, bukan angka yang dilaporkan: monev Takawa "
+        "17 Nov 2023 menyebut 4.627 pekerja formal terlindungi dan sekitar 10% angkatan kerja "
+        "terlindungi, tanpa menyatakan bahwa 4.627 itulah 10% tersebut; 4.627 / 10% = 46.270 "
+        "(DOMAIN.md §6).",
     ),
     (
         "74.14",

@@ -1,6 +1,6 @@
 """Demo rosters: verified rosters of the four Kota Kendari units of the 2018 MoU (DOMAIN.md §6).
 
-DLHK 501, Satpol PP 353, Damkar 217 and Bagian SDA 10 workers, for last month,
+DLHK 501, Satpol PP 353, Dinas Kebakaran 217 and Bagian SDA 10 workers, for last month,
 imported and verified through the same services as a real upload. Every name
 ends in "(demo)" and every NIK has a serial from 9001 (and Kota Kendari's code
 74.71), so nothing here can be mistaken for a person. Idempotent: a unit that

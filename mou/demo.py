@@ -23,6 +23,7 @@ from regencies.models import BranchOffice, Regency, Segment
 
 SOURCE = "DOMAIN.md §6"
 REGENCY_CODES = ["74.71", "74.14", "74.11", "74.09", "74.04"]
+BUTON_TENGAH_MOU_SIGNED_ON = date(2021, 2, 16)  # Tuesday; two local reports (DOMAIN.md §6)
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -105,30 +106,44 @@ def seed_agreements(result) -> None:
             "dana dan masa berlaku tidak diketahui."
         ),
     )
+    # An earlier demo recorded this MoU without its date: give that row the date.
+    for undated in Agreement.objects.filter(
+        regency=regencies["74.14"], kind=Agreement.Kind.MOU, signed_on=None
+    ):
+        undated.signed_on = BUTON_TENGAH_MOU_SIGNED_ON
+        undated.save()
     _agreement(
         regency=regencies["74.14"],
         branch=offices["Kendari"],
         kind=Agreement.Kind.MOU,
-        signed_on=None,
+        signed_on=BUTON_TENGAH_MOU_SIGNED_ON,
         state=RecordedState.SIGNED,
         signed_at="Baubau",
         signatories=[
-            (Side.GOVERNMENT, Capacity.SIGNATORY, "", "Bupati Buton Tengah"),
+            (Side.GOVERNMENT, Capacity.SIGNATORY, "H. Samahuddin", "Bupati Buton Tengah"),
             (
                 Side.BPJS,
                 Capacity.SIGNATORY,
-                "",
+                "Muhyiddin Dj",
                 "Kepala BPJS Ketenagakerjaan Sultra (Kantor Cabang Kendari)",
             ),
-            (Side.BPJS, Capacity.WITNESS, "", "Kepala BPJS Ketenagakerjaan Cabang Baubau"),
+            (
+                Side.BPJS,
+                Capacity.WITNESS,
+                "Bobby Harun",
+                "Kepala BPJS Ketenagakerjaan Cabang Baubau",
+            ),
         ],
         segments=[Segment.ASN, Segment.VILLAGE_OFFICIAL, Segment.NON_ASN],
         note=(
-            "Ditandatangani di Baubau pada hari Selasa; tanggal tidak diketahui, sehingga masa "
-            "berlakunya juga belum dapat dicatat. Perlindungan bagi ASN, perangkat desa dan "
-            "honorer. Pembagian pendanaan (pemda membayar untuk honorer; potongan gaji untuk "
-            "ASN) masih akan dibahas dengan Sekda, Bappeda dan BPKAD, jadi sumber dana per segmen "
-            f"dikosongkan ({SOURCE}). Nomor, judul, program dan nama penanda tangan tidak diketahui."
+            "Ditandatangani Selasa 16 Feb 2021 di sebuah hotel di Baubau (dua laporan media "
+            "lokal) oleh Bupati H. Samahuddin dan Muhyiddin Dj (kepala BPJS Ketenagakerjaan "
+            "Sultra/Kantor Cabang Kendari), disaksikan Bobby Harun (kepala Kantor Cabang Baubau). "
+            "Perlindungan bagi ASN, perangkat desa dan honorer; segmen ASN tumpang tindih dengan "
+            "perlindungan Taspen. Pembagian pendanaan (pemda membayar untuk honorer; potongan "
+            "gaji untuk ASN) masih akan dibahas dengan Sekda, Bappeda dan BPKAD, jadi sumber dana "
+            f"per segmen dikosongkan ({SOURCE}). Nomor, judul, program dan tanggal mulai berlaku "
+            "tidak disebut."
         ),
     )
 
@@ -152,11 +167,13 @@ def seed_agreements(result) -> None:
         place="Wanggudu",
         branch_office=offices["Kendari"],
         note=(
-            "Rapat kerja sama operasional, Senin 7 Okt 2019. Kantor cabang Kendari (kepala "
-            "Muhyiddin DJ). Tenggat tindak lanjut non-ASN = akhir tahun anggaran 2020. Pimpinan "
-            f"rapat tidak disebut dalam sumber ({SOURCE})."
+            "Rapat kerja sama operasional, Senin 7 Okt 2019, Aula Konasara. Kantor cabang "
+            "Kendari: kepalanya, Muhyiddin Dj, disebut dalam berita (terkonfirmasi). Tenggat "
+            "tindak lanjut non-ASN = akhir tahun anggaran 2020. Pimpinan rapat tidak disebut "
+            f"dalam sumber ({SOURCE})."
         ),
         attendees=[
+            (Party.BPJS, "Muhyiddin Dj", "Kepala BPJS Ketenagakerjaan Cabang Kendari", None),
             (Party.OPD, "OPD Kabupaten Konawe Utara", "", 20),
             (Party.VILLAGE, "Kepala desa", "", 159),
         ],
@@ -221,11 +238,18 @@ def seed_agreements(result) -> None:
         held_on=date(2023, 11, 17),
         kind=MonitoringMeeting.Kind.MONEV,
         place="Takawa",
-        chair="Sekretaris Daerah Kabupaten Buton",
-        note=f"Monitoring dan evaluasi; nama Sekda dan kantor BPJS yang hadir tidak disebut ({SOURCE}).",
+        chair="Asnawi Jamaluddin, Sekretaris Daerah Kabupaten Buton",
+        branch_office=offices["Baubau"],
+        note=(
+            "Monitoring dan evaluasi dipimpin Sekda Asnawi Jamaluddin bersama BPJS "
+            "Ketenagakerjaan Cabang Baubau. Berita hanya menyebut sekitar 10% angkatan kerja "
+            "terlindungi; tidak menyatakan bahwa 4.627 pekerja formal itulah 10% tersebut, jadi "
+            f"angka angkatan kerja yang diturunkan darinya hanya perkiraan ({SOURCE})."
+        ),
         findings=[
             ("Tenaga non-ASN terlindungi JKK + JKM (sekitar)", 3800, "non_asn"),
-            ("Pekerja formal terlindungi, ≈ 10% angkatan kerja kabupaten", 4627, "workforce"),
+            ("Pekerja formal terlindungi", 4627, "workforce"),
+            ("Angkatan kerja kabupaten yang terlindungi (persen, sekitar)", 10, "workforce"),
         ],
         follow_ups=[
             ("Bendahara membayar iuran tanpa penundaan", "Bendahara OPD", None),

@@ -122,6 +122,11 @@ def test_the_forecast_page_and_its_xlsx(kendari_bills, client):
     response = client.get(url, {"year": "2026", "regency": "74.71"})
     assert response.status_code == 200
     assert response.context["forecast"].annual == 12 * (6 * (14_850 + 16_200) + 14_850)
+    warning = response.content.decode().split('class="errornote"')[1].split("</p>")[0]
+    # Each JKK PU rate row is told apart by its risk class and rate (it said the same 5 times).
+    assert "JKK Penerima Upah (PU), kelas risiko sangat rendah 0,24%" in warning
+    assert "JKK Penerima Upah (PU), kelas risiko sangat tinggi 1,74%" in warning
+    assert warning.count("JKK Penerima Upah (PU), kelas risiko") == 5
     download = client.get(url, {"year": "2026", "regency": "74.71", "format": "xlsx"})
     assert (
         download["Content-Disposition"] == 'attachment; filename="proyeksi-iuran-2026-74.71.xlsx"'

@@ -25,9 +25,13 @@ def test_the_field_agreements_and_meetings_are_seeded(db):
     assert kendari.number == kendari.title == "" and kendari.programmes == []
 
     buton_tengah = Agreement.objects.get(regency__code="74.14")
-    assert (buton_tengah.signed_on, buton_tengah.signed_at) == (None, "Baubau")
-    assert "tanggal tidak diketahui" in buton_tengah.note
-    assert buton_tengah.status == AgreementStatus.SIGNED
+    assert (buton_tengah.signed_on, buton_tengah.signed_at) == (date(2021, 2, 16), "Baubau")
+    assert [(s.name, s.side, s.capacity) for s in buton_tengah.signatories.order_by("pk")] == [
+        ("H. Samahuddin", "government", "signatory"),
+        ("Muhyiddin Dj", "bpjs", "signatory"),
+        ("Bobby Harun", "bpjs", "witness"),
+    ]
+    assert buton_tengah.status == AgreementStatus.IN_FORCE  # signed on 16 Feb 2021
     assert sorted(buton_tengah.segments.values_list("segment", flat=True)) == [
         "asn",
         "non_asn",
@@ -44,12 +48,32 @@ def test_the_field_agreements_and_meetings_are_seeded(db):
         "74.11": date(2021, 10, 14),
         "74.04": date(2023, 11, 17),
     }
-    assert (meetings["74.04"].place, meetings["74.04"].chair) == (
+    buton = meetings["74.04"]
+    assert (buton.place, buton.chair, buton.branch_office.short_name) == (
         "Takawa",
-        "Sekretaris Daerah Kabupaten Buton",
+        "Asnawi Jamaluddin, Sekretaris Daerah Kabupaten Buton",
+        "Baubau",
     )
-    assert sorted(meetings["74.04"].findings.values_list("figure", flat=True)) == [3800, 4627]
-    assert sorted(meetings["74.09"].attendees.values_list("count", flat=True)) == [20, 159]
+    assert sorted(buton.findings.values_list("figure", flat=True)) == [10, 3800, 4627]
+    assert "Muhyiddin Dj" in meetings["74.09"].attendees.values_list("name", flat=True)
+    assert sorted(
+        meetings["74.09"].attendees.exclude(count=None).values_list("count", flat=True)
+    ) == [
+        20,
+        159,
+    ]
+
+
+def test_the_demo_labels_the_buton_workforce_as_a_derived_estimate(db):
+    from regencies.models import BranchAssignment, CoverageTarget, WorkUnit
+
+    seed_demo()
+    workforce = CoverageTarget.objects.get(regency__code="74.04", segment="workforce")
+    assert workforce.target == 46_270
+    assert workforce.source.startswith("PERKIRAAN yang diturunkan proyek ini")
+    assert WorkUnit.objects.get(code="74.71-DAMKAR").name == "Dinas Kebakaran"
+    konut = BranchAssignment.objects.get(regency__code="74.09")
+    assert (konut.branch_office.short_name, konut.certainty) == ("Kendari", "confirmed")
 
 
 def test_seeding_twice_changes_nothing(db):
