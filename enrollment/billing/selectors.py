@@ -330,7 +330,8 @@ class ForecastUnit:
 
     @property
     def payer(self) -> str:
-        return PAYER_APBDES if self.unit.kind == WorkUnit.Kind.VILLAGE else PAYER_APBD
+        """The unit's funding source (blank: OPD APBD, village APBDes); sponsor/self: neither budget."""
+        return self.unit.payer
 
     @property
     def apbd(self) -> int:

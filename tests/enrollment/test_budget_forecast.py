@@ -125,3 +125,23 @@ def test_the_forecast_exports_to_xlsx(world):
     assert [u[1] for u in units[1:]] == ["74.71-DLHK", "74.71-SATPOLPP"]
     certainty = {row[7] for row in book["Tarif"].iter_rows(min_row=2, values_only=True)}
     assert "Belum terkonfirmasi" in certainty
+
+
+def test_a_sponsor_paid_unit_is_in_neither_budget_and_gets_pp_50_2025(world):
+    world.konut_opd.funding_source = "sponsor"
+    world.konut_opd.save()
+    _rosters(world)
+    forecast = budget_forecast(
+        user=world.user("branch_staff"), year=2026, regency=world.konut, as_of=date(2025, 11, 1)
+    )
+    (konut,) = forecast.regencies
+    sponsored = next(u for u in konut.units if u.unit == world.konut_opd)
+    # BPU Rp 16.800 a month; PP 50/2025 (sponsor row, unconfirmed) halves Apr–Dec 2026:
+    # 3 × 16.800 + 9 × 8.400 = 50.400 + 75.600 = 126.000.
+    assert (sponsored.payer, sponsored.annual, sponsored.apbd, sponsored.apbdes) == (
+        "sponsor",
+        126_000,
+        0,
+        0,
+    )
+    assert konut.apbd == 0
