@@ -201,3 +201,14 @@ def test_the_lapse_shows_on_the_worker_membership_and_unit_pages(bpu_unit, clien
     client.force_login(world.user(Role.BRANCH_STAFF))
     content = client.get(reverse("admin:regencies_workunit_change", args=[unit.pk])).content
     assert "Peserta BPU unit ini tidak aktif sejak 01-04-2025" in content.decode()
+
+
+def test_the_set_and_cover_on_agree_day_by_day(bpu_unit):
+    unit, worker = bpu_unit
+    other = factories.WorkerFactory()  # a member of the unit on no bill: never a BPU member here
+    factories.MembershipFactory(worker=other, unit=unit, programme=Programme.JKK)
+    payment_record(unit=unit, amount=4 * BPU_MONTH, paid_on=date(2025, 5, 20), reference="A")
+    for day in (date(2025, 3, 31), date(2025, 4, 1), date(2025, 5, 19), date(2025, 5, 20)):
+        from_set = bpu_inactive_worker_ids(day)
+        one_by_one = {w.pk for w in (worker, other) if cover_on(w, day).bpu_inactive}
+        assert from_set == one_by_one, day
