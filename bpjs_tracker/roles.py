@@ -216,6 +216,31 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
+# Claim workflow (issue #9): who may move a claim. Treasurers and branch staff file (submit);
+# branch staff verify, approve, record the payment and refuse. The provincial administrator
+# may do everything. The scope still decides which claims (out of scope: 404).
+CLAIM_FILERS = frozenset({*TREASURER_ROLES, Role.BRANCH_STAFF, Role.PROVINCE_ADMIN})
+CLAIM_DECIDERS = frozenset({Role.BRANCH_STAFF, Role.PROVINCE_ADMIN})
+CLAIM_ACTIONS: dict[str, frozenset[str]] = {
+    "submit": CLAIM_FILERS,
+    "verify": CLAIM_DECIDERS,
+    "approve": CLAIM_DECIDERS,
+    "pay": CLAIM_DECIDERS,
+    "reject": CLAIM_DECIDERS,
+}
+
+
+def may_act_on_claim(user, action: str) -> bool:
+    """May `user`'s role take `action` (submit, verify, approve, pay, reject) on a claim?"""
+    scope = scope_for(user)
+    return scope is not None and scope.role in CLAIM_ACTIONS[action]
+
+
+def may_file_claims(user) -> bool:
+    """Treasurers and branch staff file claims and edit them while they are drafts."""
+    return may_act_on_claim(user, "submit")
+
+
 def role_group_name(role: str) -> str:
     return f"role:{role}"
 

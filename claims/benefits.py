@@ -157,7 +157,7 @@ def _cash_components(
         FUNERAL,
         _("Biaya pemakaman"),
         schedule.funeral,
-        _("%(amount)s (%(basis)s)") % {"amount": rupiah(schedule.funeral), "basis": schedule.name},
+        schedule.name,
     )
     if not has_heir:
         notes.append(
@@ -195,7 +195,7 @@ def _cash_components(
             LUMP_SUM,
             _("Santunan sekaligus"),
             schedule.lump_sum,
-            rupiah(schedule.lump_sum),
+            schedule.name,
         )
     periodic_total = schedule.periodic_amount * schedule.periodic_months
     if schedule.periodic_months == 1:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from claims.benefits import LevelTerms, ScheduleTerms, late_compensation, service_deadline
 from claims.models import BenefitSchedule, Claim
 from enrollment.billing.calendar import holidays_between
-from enrollment.models import FactCertainty
+from enrollment.models import FactCertainty, Membership
 
 
 def schedule_in_force(programme: str, day: date) -> BenefitSchedule | None:
@@ -155,4 +155,139 @@ def claim_lateness(claim: Claim, *, cash_total: int, today: date):
         deadline=deadline,
         day=day,
         percent_per_day=schedule.late_percent_per_day,
+    )
+
+
+# --- cover on the date of death (issue #8's cover_on, behind one function) -----------------
+
+
+@dataclass(frozen=True)
+class CoverFacts:
+    """What `enrollment.billing.lapse.cover_on` answers, or the membership-only fallback."""
+
+    covered: bool
+    jkk: Membership | None
+    jkm: Membership | None
+    bpu_inactive: bool
+    inactive_since: date | None
+    reasons: list[str]
+    lapse_checked: bool  # False: the BPU lapse rule was not available to check
+
+
+def _memberships_on(worker, day: date) -> dict[str, Membership]:
+    rows = (
+        Membership.objects.filter(worker=worker, start__lte=day)
+        .filter(Q(end__isnull=True) | Q(end__gte=day))
+        .select_related("unit")
+        .order_by("start")
+    )
+    return {m.programme: m for m in rows}
+
+
+def worker_cover_on(worker, day: date) -> CoverFacts:
+    """Was `worker` covered on `day`? Through `enrollment.billing.lapse.cover_on` (issue #8).
+
+    Until that module is on this branch, the memberships alone answer and
+    `lapse_checked` is False (the claim page says the BPU lapse was not checked).
+    """
+    try:
+        from enrollment.billing.lapse import cover_on
+    except ImportError:
+        cover_on = None
+    if cover_on is not None:
+        cover = cover_on(worker, day)
+        return CoverFacts(
+            covered=cover.covered,
+            jkk=cover.jkk,
+            jkm=cover.jkm,
+            bpu_inactive=cover.bpu_inactive,
+            inactive_since=cover.inactive_since,
+            reasons=list(cover.reasons),
+            lapse_checked=True,
+        )
+    active = _memberships_on(worker, day)
+    return CoverFacts(
+        covered="JKK" in active and "JKM" in active,
+        jkk=active.get("JKK"),
+        jkm=active.get("JKM"),
+        bpu_inactive=False,
+        inactive_since=None,
+        reasons=[],
+        lapse_checked=False,
+    )
+
+
+def last_membership_before(worker, programme: str, day: date) -> Membership | None:
+    """The worker's latest membership of `programme` that ended before `day` (for the reason)."""
+    return (
+        Membership.objects.filter(worker=worker, programme=programme, end__lt=day)
+        .select_related("unit")
+        .order_by("-end")
+        .first()
+    )
+
+
+def contribution_months(worker, *, until: date) -> int:
+    """Months of JKM membership up to and including the month of `until`, each month once.
+
+    The rule used for the scholarship's minimum (JKM: 36 months): a month counts
+    when a JKM membership of the worker covered any day of it. Months actually
+    paid are not checked (unconfirmed which BPJS counts).
+    """
+    months: set[tuple[int, int]] = set()
+    for start, end in Membership.objects.filter(
+        worker=worker, programme="JKM", start__lte=until
+    ).values_list("start", "end"):
+        last = min(end or until, until)
+        year, month = start.year, start.month
+        while (year, month) <= (last.year, last.month):
+            months.add((year, month))
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return len(months)
+
+
+def wage_on(worker, unit, day: date) -> int | None:
+    """The monthly wage on the unit's verified roster in force on `day` (its month or before)."""
+    from enrollment.models import Roster, RosterEntry
+
+    entry = (
+        RosterEntry.objects.filter(
+            worker=worker,
+            roster__unit=unit,
+            roster__status=Roster.Status.VERIFIED,
+            roster__period__lte=day.replace(day=1),
+        )
+        .order_by("-roster__period")
+        .first()
+    )
+    return entry.wage if entry else None
+
+
+@dataclass(frozen=True)
+class ArrearsOnDay:
+    unpaid: int
+    bills: int
+    months_late: int
+    oldest_period: date | None
+
+    @property
+    def flagged(self) -> bool:
+        return self.months_late > ARREARS_FLAG_MONTHS
+
+
+ARREARS_FLAG_MONTHS = 3
+
+
+def unit_arrears_on(unit, day: date) -> ArrearsOnDay:
+    """The unit's unpaid contributions past their due date on `day` (fines excluded)."""
+    from enrollment.billing.selectors import bill_statements
+    from enrollment.models import Bill
+
+    bills = Bill.objects.filter(unit=unit, due_date__lt=day, total__gt=0)
+    late = [s for s in bill_statements(bills, as_of=day) if s.unpaid > 0]
+    return ArrearsOnDay(
+        unpaid=sum(s.unpaid for s in late),
+        bills=len(late),
+        months_late=max((s.months_late for s in late), default=0),
+        oldest_period=min((s.bill.period for s in late), default=None),
     )
