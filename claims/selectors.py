@@ -88,19 +88,25 @@ class ClaimCounts:
     late: int = 0
 
 
-def _late_on(claims: list[Claim], as_of: date) -> set[int]:
-    """Pks of the claims (open on `as_of`) whose deadline had passed on `as_of`."""
-    starts = [c.documents_complete_on for c in claims if c.documents_complete_on]
-    if not starts:
-        return set()
+def claim_deadlines(claims: Iterable[Claim]) -> dict[int, date]:
+    """Each claim's service-level deadline (claims whose clock has started), in two queries."""
+    claims = [c for c in claims if c.documents_complete_on]
+    if not claims:
+        return {}
+    starts = [c.documents_complete_on for c in claims]
     book = ScheduleBook()
     holidays = holidays_between(min(starts), max(starts) + timedelta(days=60))
-    late = set()
+    deadlines = {}
     for claim in claims:
         deadline = claim_deadline(claim, book=book, holidays=holidays)
-        if deadline is not None and as_of > deadline:
-            late.add(claim.pk)
-    return late
+        if deadline is not None:
+            deadlines[claim.pk] = deadline
+    return deadlines
+
+
+def late_claim_ids(claims: Iterable[Claim], as_of: date) -> set[int]:
+    """Pks of the claims (open on `as_of`) whose deadline had passed on `as_of`."""
+    return {pk for pk, deadline in claim_deadlines(claims).items() if as_of > deadline}
 
 
 def claim_counts(*, unit_ids: Iterable[int] | None, as_of: date) -> dict[int, ClaimCounts]:
@@ -131,7 +137,7 @@ def claim_counts(*, unit_ids: Iterable[int] | None, as_of: date) -> dict[int, Cl
         for c in claims
         if c.status in Claim.OPEN_STATUSES or (c.paid_on is not None and c.paid_on > as_of)
     ]
-    late = _late_on(open_claims, as_of)
+    late = late_claim_ids(open_claims, as_of)
     tallies: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     for claim in claims:
         tally = tallies[claim.unit_id]
