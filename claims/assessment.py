@@ -206,7 +206,12 @@ def _membership_check(claim: Claim, cover: CoverFacts) -> Check:
     ) % {"programme": programme}
     title = _("Kepesertaan aktif pada tanggal meninggal")
     if cover.bpu_inactive:
-        reasons = " ".join(cover.reasons) or _("Peserta BPU tidak aktif karena tunggakan iuran.")
+        # cover_on lists the BPU lapse last, after any other programme's missing membership.
+        reasons = (
+            cover.reasons[-1]
+            if cover.reasons
+            else _("Peserta BPU tidak aktif karena tunggakan iuran.")
+        )
         since = (
             _(" Tidak aktif sejak %(day)s.") % {"day": d(cover.inactive_since)}
             if cover.inactive_since

@@ -49,12 +49,12 @@ def test_the_list_filters_by_status_regency_unit_and_lateness(client, world, bra
 
 def test_the_list_shows_the_days_left_and_lateness(client, world, branch_staff):
     factories.ClaimFactory(unit=world.kdi_dlhk, status=Claim.Status.VERIFIED,
-                           documents_complete_on=date(2021, 10, 15))  # fmt: skip
+                           documents_complete_on=date(2021, 11, 5))  # fmt: skip
     client.force_login(branch_staff)
     page = client.get(reverse(LIST)).content.decode()
-    # Fri 15 Oct 2021 + 3 working days = Wed 20 Oct 2021.
-    assert "20-10-2021" in page
-    late_days = (timezone.localdate() - date(2021, 10, 20)).days
+    # Fri 5 Nov 2021 + 3 working days = Wed 10 Nov 2021.
+    assert "10-11-2021" in page
+    late_days = (timezone.localdate() - date(2021, 11, 10)).days
     assert f"terlambat {late_days} hari" in page
 
 
