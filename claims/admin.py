@@ -152,6 +152,13 @@ class ClaimDocumentInline(ClaimInlineMixin, ScopedTabularInline):
         url = reverse("admin:claims_claim_document", args=[obj.claim_id, obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Buka"))
 
+    def get_fields(self, request, obj=None):
+        """Read-only viewers get the scoped link only, never the storage name."""
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return [f for f in fields if f != "file"]
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "file":
             kwargs["widget"] = ClaimDocumentWidget

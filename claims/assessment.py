@@ -275,7 +275,10 @@ def _arrears_check(arrears: ArrearsOnDay) -> Check:
 
 def _schedule_check(claim: Claim, schedule: BenefitSchedule | None) -> Check:
     title = _("Jadwal manfaat yang berlaku")
-    rule = _("Jadwal dipilih menurut tanggal meninggal (berlaku sejak … sampai …).")
+    rule = _(
+        "Jadwal dipilih menurut tanggal meninggal: yang berlaku pada hari itu (tanggal mulai dan "
+        "akhir setiap jadwal ada di tabel jadwal manfaat)."
+    )
     if schedule is None:
         return Check(
             "schedule",

@@ -103,6 +103,18 @@ class ChildPlan:
     def total(self) -> int:
         return sum(y.amount for y in self.years)
 
+    def by_level(self) -> list[dict]:
+        """One row per level: its label, first and last school year, years, amount per year."""
+        rows: list[dict] = []
+        for year in self.years:
+            if rows and rows[-1]["level"] == year.level:
+                rows[-1]["last"] = year.school_year
+                rows[-1]["years"] += 1
+            else:
+                rows.append({"level": year.level, "label": year.label, "first": year.school_year,
+                             "last": year.school_year, "years": 1, "amount": year.amount})  # fmt: skip
+        return rows
+
 
 @dataclass(frozen=True)
 class Scholarship:

@@ -153,3 +153,14 @@ def test_no_heir_pays_only_the_funeral_cost():
 def test_jkk_without_a_wage_is_refused():
     with pytest.raises(ValueError):
         compute("JKK", date(2021, 10, 14))
+
+
+def test_the_plan_reads_per_level_for_the_summary():
+    breakdown = compute(
+        "JKM", date(2021, 10, 14), months_contributed=48, child_levels=[("Anak", "sma")]
+    )
+    assert breakdown.scholarship.plans[0].by_level() == [
+        {"level": "sma", "label": "SMA", "first": "2021/2022", "last": "2023/2024", "years": 3, "amount": 3_000_000},
+        {"level": "higher", "label": "Perguruan tinggi / pelatihan", "first": "2024/2025", "last": "2028/2029",
+         "years": 5, "amount": 12_000_000},
+    ]  # fmt: skip
