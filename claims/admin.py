@@ -188,13 +188,12 @@ class StatusChangeInline(ScopedTabularInline):
 
 @admin.register(Claim)
 class ClaimAdmin(ScopedModelAdmin):
+    # The programme and the date of death are in the claim's name ("JKM <name> (<date>)").
     list_display = (
         "__str__",
-        "programme",
+        "status",
         "unit",
         "regency",
-        "date_of_death",
-        "status",
         "deadline",
         "days_left",
     )
