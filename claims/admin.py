@@ -8,6 +8,7 @@ Every page resolves the claim through `visible_to(request.user)` (out of scope:
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -57,6 +58,9 @@ ACTION_TARGET = {
     "pay": Claim.Status.PAID,
     "reject": Claim.Status.REJECTED,
 }
+
+
+HEIR_ONE_RECIPIENT = _("Tandai satu penerima saja: satu klaim dibayar kepada satu ahli waris.")
 
 
 def _first_message(exc) -> str:
@@ -117,8 +121,21 @@ class ClaimInlineMixin:
         return super().has_delete_permission(request, obj) and self._claim_editable(request, obj)
 
 
+class HeirFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        recipients = [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("is_recipient") and not self._should_delete_form(form)
+        ]
+        if len(recipients) > 1:
+            raise ValidationError(HEIR_ONE_RECIPIENT, code="one_recipient")
+
+
 class HeirInline(ClaimInlineMixin, ScopedTabularInline):
     model = Heir
+    formset = HeirFormSet
     extra = 0
     fields = (
         "name",
@@ -421,6 +438,8 @@ class ClaimAdmin(ScopedModelAdmin):
 
     def summary_view(self, request, pk):
         claim = self._claim(request, pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
         context = {
             "claim": claim,
             "assessment": claim_assess(claim),
@@ -431,6 +450,8 @@ class ClaimAdmin(ScopedModelAdmin):
 
     def document_view(self, request, pk, document_pk):
         claim = self._claim(request, pk)
+        if not self.has_view_permission(request, claim):
+            raise PermissionDenied
         document = get_object_or_404(claim.documents.all(), pk=document_pk)
         try:
             handle = document.file.open("rb")

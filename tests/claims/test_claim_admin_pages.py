@@ -177,3 +177,37 @@ def test_the_summary_of_a_claim_out_of_scope_is_404(client, world, branch_staff,
     for user in (branch_staff, sekda):
         client.force_login(user)
         assert client.get(reverse("admin:claims_claim_summary", args=[claim.pk])).status_code == 404
+
+
+def test_two_receiving_heirs_are_refused_on_the_form(client, world, opd_treasurer):
+    claim = factories.ClaimFactory(unit=world.kdi_dlhk)
+    client.force_login(opd_treasurer)
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    data = {
+        **_formset_data(client.get(url)),
+        "unit": world.kdi_dlhk.pk, "worker": claim.worker.pk, "programme": "JKM",
+        "date_of_death": "2021-10-10", "reported_on": "2021-10-10",
+        "heirs-TOTAL_FORMS": "2",
+        "heirs-0-name": "A", "heirs-0-nik": "7471014403920001", "heirs-0-relationship": "spouse",
+        "heirs-0-is_recipient": "on",
+        "heirs-1-name": "B", "heirs-1-nik": "7471010403150002", "heirs-1-relationship": "child",
+        "heirs-1-is_recipient": "on",
+    }  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Tandai satu penerima saja" in response.content.decode()
+    assert not Heir.objects.exists()
+
+
+def test_the_claim_page_has_a_query_ceiling(
+    client, world, branch_staff, django_assert_max_num_queries
+):
+    claim = factories.ClaimFactory(unit=world.kdi_dlhk)
+    for n in range(3):
+        factories.HeirFactory(claim=claim, relationship="child")
+        factories.ClaimDocumentFactory(
+            claim=claim, kind=["claim_form", "family_card", "ktp_heir"][n]
+        )
+    client.force_login(branch_staff)
+    with django_assert_max_num_queries(35):  # 28 measured; not per heir or document
+        assert client.get(reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 200
