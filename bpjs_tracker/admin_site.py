@@ -18,6 +18,8 @@ MODEL_ORDER = [
     "contributionrelief",
     "paymentrule",
     "publicholiday",
+    "claim",
+    "benefitschedule",
     "agreement",
     "followup",
     "monitoringmeeting",

@@ -104,6 +104,7 @@ class DemoResult:
     targets_total: int = 0
     rosters_created: int = 0
     rosters_total: int = 0
+    claims_total: int = 0
 
 
 def _unit(code: str, name: str, kind: str, regency: Regency, village=None, expected=None) -> bool:
@@ -198,6 +199,7 @@ def seed_users(result: DemoResult) -> None:
 @transaction.atomic
 def seed_demo() -> DemoResult:
     """Create or refresh demo accounts, work units, coverage targets and rosters (idempotent)."""
+    from claims.demo import seed_claims
     from enrollment.demo import seed_rosters
 
     if not Village.objects.exists():
@@ -209,4 +211,5 @@ def seed_demo() -> DemoResult:
     seed_agreements(result)
     seed_users(result)
     seed_rosters(result)
+    seed_claims(result)
     return result

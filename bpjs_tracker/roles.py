@@ -134,6 +134,27 @@ ROSTER_READ_MODELS = (
     "enrollment.rosterupload",
 )
 
+# Death-benefit claims (issue #9): treasurers and branch staff file claims (add; change while
+# a draft, enforced per object in claims/admin.py) with their heirs and documents; branch staff
+# verify, approve and pay through the workflow services; status changes are written by the
+# services only (read-only for everyone). Benefit schedules are reference data.
+CLAIM_DETAIL_MODELS = ("claims.heir", "claims.claimdocument")
+CLAIM_REFERENCE_MODELS = ("claims.benefitschedule", "claims.scholarshiprule")
+CLAIM_FILE = {
+    "claims.claim": EDIT,
+    **dict.fromkeys(CLAIM_DETAIL_MODELS, ALL),
+    "claims.claimstatuschange": VIEW,
+    **dict.fromkeys(CLAIM_REFERENCE_MODELS, VIEW),
+}
+CLAIM_VIEW = dict.fromkeys(
+    ("claims.claim", "claims.claimstatuschange", *CLAIM_DETAIL_MODELS, *CLAIM_REFERENCE_MODELS),
+    VIEW,
+)
+CLAIM_ALL = {
+    **dict.fromkeys(("claims.claim", *CLAIM_DETAIL_MODELS, *CLAIM_REFERENCE_MODELS), ALL),
+    "claims.claimstatuschange": VIEW,
+}
+
 # OPD and village treasurers do the same job for different kinds of unit.
 TREASURER_PERMISSIONS: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(REGION_MODELS, VIEW),
@@ -146,6 +167,7 @@ TREASURER_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "enrollment.bill": VIEW,
     "enrollment.payment": ("view", "add"),
     **MOU_VIEW,
+    **CLAIM_FILE,
 }
 
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -162,6 +184,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.bill": VIEW,
         "enrollment.payment": ("view", "add", "change"),
         **MOU_EDIT,
+        **CLAIM_FILE,
     },
     Role.SEKDA: {
         **dict.fromkeys(REGION_MODELS, VIEW),
@@ -174,6 +197,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.bill": VIEW,
         "enrollment.payment": VIEW,
         **MOU_EDIT,
+        **CLAIM_VIEW,
     },
     Role.PROVINCE_ADMIN: {
         **dict.fromkeys(REGION_MODELS, ALL),
@@ -187,8 +211,34 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.bill": VIEW,
         "enrollment.payment": ALL,
         **MOU_ALL,
+        **CLAIM_ALL,
     },
 }
+
+
+# Claim workflow (issue #9): who may move a claim. Treasurers and branch staff file (submit);
+# branch staff verify, approve, record the payment and refuse. The provincial administrator
+# may do everything. The scope still decides which claims (out of scope: 404).
+CLAIM_FILERS = frozenset({*TREASURER_ROLES, Role.BRANCH_STAFF, Role.PROVINCE_ADMIN})
+CLAIM_DECIDERS = frozenset({Role.BRANCH_STAFF, Role.PROVINCE_ADMIN})
+CLAIM_ACTIONS: dict[str, frozenset[str]] = {
+    "submit": CLAIM_FILERS,
+    "verify": CLAIM_DECIDERS,
+    "approve": CLAIM_DECIDERS,
+    "pay": CLAIM_DECIDERS,
+    "reject": CLAIM_DECIDERS,
+}
+
+
+def may_act_on_claim(user, action: str) -> bool:
+    """May `user`'s role take `action` (submit, verify, approve, pay, reject) on a claim?"""
+    scope = scope_for(user)
+    return scope is not None and scope.role in CLAIM_ACTIONS[action]
+
+
+def may_file_claims(user) -> bool:
+    """Treasurers and branch staff file claims and edit them while they are drafts."""
+    return may_act_on_claim(user, "submit")
 
 
 def role_group_name(role: str) -> str:

@@ -134,6 +134,8 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
 # Scanned agreements and regulations: PDF only, at most this many bytes (default 10 MB).
 MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
+# Largest claim document (PDF or JPEG scan) accepted.
+CLAIM_DOCUMENT_MAX_BYTES = int(os.environ.get("CLAIM_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Roster files larger than this are refused with one message (100,000 rows are about 6 MB).
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bpjs_tracker.models import User
 from bpjs_tracker.services import user_set_role
+from claims.models import Claim, ClaimDocument, Heir
 from enrollment.models import Membership, Programme, Roster, RosterEntry, Sex, Worker
 from mou.models import (
     Agreement,
@@ -230,3 +231,45 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     description = factory.Sequence(lambda n: f"Tindak lanjut {n}")
     owner = "BPKAD"
     due_on = date(2025, 6, 30)
+
+
+class ClaimFactory(factory.django.DjangoModelFactory):
+    """A JKM claim (draft) for a worker of a Kota Kendari OPD who died on 10 Oct 2021."""
+
+    class Meta:
+        model = Claim
+
+    unit = factory.SubFactory(OpdFactory)
+    worker = factory.SubFactory(WorkerFactory)
+    programme = "JKM"
+    date_of_death = date(2021, 10, 10)
+    reported_on = factory.LazyAttribute(lambda o: o.date_of_death)
+    place_of_death = "Kendari"
+    cause_of_death = "Sakit"
+
+
+class HeirFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Heir
+
+    claim = factory.SubFactory(ClaimFactory)
+    name = factory.Sequence(lambda n: f"Ahli Waris {n}")
+    nik = factory.Sequence(
+        lambda n: make_nik(n + 5000, sex="P", birth_date=datetime.date(1992, 3, 4))
+    )
+    relationship = Heir.Relationship.SPOUSE
+    birth_date = datetime.date(1992, 3, 4)
+
+
+PDF_BYTES = b"%PDF-1.4\n% uji\n"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00"
+
+
+class ClaimDocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClaimDocument
+
+    claim = factory.SubFactory(ClaimFactory)
+    kind = ClaimDocument.Kind.DEATH_CERTIFICATE
+    file = factory.django.FileField(filename="scan.pdf", data=PDF_BYTES)
+    received_on = factory.LazyAttribute(lambda o: o.claim.reported_on)

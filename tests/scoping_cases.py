@@ -15,6 +15,7 @@ from typing import Any
 
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
+from claims.models import BenefitSchedule, Claim
 from enrollment.billing.services import bill_generate
 from enrollment.models import (
     Bill,
@@ -136,4 +137,10 @@ CASES: dict[type, Case] = {
         lambda w, role: factories.MembershipFactory(unit=w.home_unit(role)),
         lambda w: factories.MembershipFactory(unit=w.buton_opd),
     ),
+    # Claims (issue #9): a claim belongs to a unit; benefit schedules are province-wide.
+    Claim: Case(
+        lambda w, role: factories.ClaimFactory(unit=w.home_unit(role)),
+        lambda w: factories.ClaimFactory(unit=w.buton_opd),
+    ),
+    BenefitSchedule: Case(lambda w, role: BenefitSchedule.objects.first(), None),
 }

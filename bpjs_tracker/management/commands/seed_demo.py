@@ -13,7 +13,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Unit kerja: {result.units_created} baru, {result.units_total} seluruhnya; "
             f"target cakupan: {result.targets_total}; roster terverifikasi: "
-            f"{result.rosters_created} baru, {result.rosters_total} seluruhnya"
+            f"{result.rosters_created} baru, {result.rosters_total} seluruhnya; "
+            f"klaim kematian contoh: {result.claims_total}"
         )
         self.stdout.write(
             self.style.WARNING("AKUN DEMO — hanya untuk percobaan, jangan dipakai di produksi:")
