@@ -24,6 +24,8 @@ figures without storing them, for tests and checks.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -93,6 +95,15 @@ def _covered_sql(unit_ids: list[int]) -> str:
         SELECT DISTINCT k.unit_id, k.worker_id, u.regency_id
         FROM {m} k JOIN {wu} u ON u.id = k.unit_id
         WHERE k.unit_id IN ({_in(unit_ids)}) AND {both_active("k", "j")}
+    ), allcov AS (
+        SELECT DISTINCT a.unit_id, a.worker_id, au.regency_id
+        FROM {m} a JOIN {wu} au ON au.id = a.unit_id
+        WHERE a.worker_id IN (SELECT worker_id FROM cov) AND {both_active("a", "aj")}
+    ), firstreg AS (
+        SELECT worker_id, regency_id, MIN(unit_id) AS unit_id FROM allcov
+        GROUP BY worker_id, regency_id
+    ), firstprov AS (
+        SELECT worker_id, MIN(unit_id) AS unit_id FROM allcov GROUP BY worker_id
     ), latest AS (
         SELECT r.unit_id, MAX(r.period) AS period FROM {ro} r
         WHERE r.unit_id IN ({_in(unit_ids)}) AND r.status = 'verified' AND r.period <= %(period)s
@@ -105,17 +116,12 @@ def _covered_sql(unit_ids: list[int]) -> str:
         LEFT JOIN {en} e ON e.roster_id = r.id AND e.worker_id = cov.worker_id
     )
     SELECT seg.unit_id, seg.segment, COUNT(*),
-        SUM(CASE WHEN NOT EXISTS (
-            SELECT 1 FROM {m} o JOIN {wu} ou ON ou.id = o.unit_id
-            WHERE o.worker_id = seg.worker_id AND o.unit_id < seg.unit_id
-              AND ou.regency_id = seg.regency_id AND {both_active("o", "oj")}
-        ) THEN 1 ELSE 0 END),
-        SUM(CASE WHEN NOT EXISTS (
-            SELECT 1 FROM {m} p
-            WHERE p.worker_id = seg.worker_id AND p.unit_id < seg.unit_id
-              AND {both_active("p", "pj")}
-        ) THEN 1 ELSE 0 END)
-    FROM seg GROUP BY seg.unit_id, seg.segment
+        SUM(CASE WHEN fr.unit_id = seg.unit_id THEN 1 ELSE 0 END),
+        SUM(CASE WHEN fp.unit_id = seg.unit_id THEN 1 ELSE 0 END)
+    FROM seg
+    JOIN firstreg fr ON fr.worker_id = seg.worker_id AND fr.regency_id = seg.regency_id
+    JOIN firstprov fp ON fp.worker_id = seg.worker_id
+    GROUP BY seg.unit_id, seg.segment
     """
 
 
@@ -258,6 +264,29 @@ def _store(unit_ids: list[int], period: date, *, coverage_too: bool = True) -> N
     )
 
 
+# Bulk writers (demo data, benchmarks, a province's billing run) defer the refreshes of many
+# small writes and run one per unit set at the end, inside the same transaction.
+_deferred: ContextVar[dict | None] = ContextVar("summary_deferred", default=None)
+
+
+@contextmanager
+def summary_deferred():
+    """Collect summary refreshes inside the block and run them once when it ends."""
+    if _deferred.get() is not None:  # nested: the outer block runs them
+        yield
+        return
+    pending: dict = {"units": set(), "since": None, "coverage": False}
+    token = _deferred.set(pending)
+    try:
+        yield pending  # a caller that rebuilds the months itself may clear pending["units"]
+    finally:
+        _deferred.reset(token)
+    if pending["units"]:
+        summary_refresh(
+            unit_ids=pending["units"], since=pending["since"], coverage=pending["coverage"]
+        )
+
+
 def summary_refresh(
     *, unit_ids: Iterable[int], since: date, until: date | None = None, coverage: bool = True
 ) -> int:
@@ -271,6 +300,12 @@ def summary_refresh(
     """
     unit_ids = sorted({int(u) for u in unit_ids})
     if not unit_ids:
+        return 0
+    pending = _deferred.get()
+    if pending is not None:
+        pending["units"].update(unit_ids)
+        pending["since"] = min(filter(None, [pending["since"], since]))
+        pending["coverage"] = pending["coverage"] or coverage
         return 0
     since = since.replace(day=1)
     until = max((until or this_month()).replace(day=1), since)
