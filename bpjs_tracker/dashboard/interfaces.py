@@ -51,3 +51,12 @@ def claim_list_available() -> bool:
     except ImportError:  # TODO(#9)
         return False
     return True
+
+
+def bpu_inactive_worker_ids(day: date, unit_ids: list[int]) -> set[int]:
+    """Workers of these units whose BPU cover is inactive through arrears on `day`."""
+    try:
+        from enrollment.billing.lapse import bpu_inactive_worker_ids as inactive
+    except ImportError:  # TODO(#8): enrollment/billing/lapse.py not merged yet: no lapse known
+        return set()
+    return inactive(day, unit_ids=unit_ids)

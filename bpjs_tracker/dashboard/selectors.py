@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from bpjs_tracker.dashboard import interfaces
@@ -141,7 +141,11 @@ def coverage_table(
     unit_list = list(units.values_list("pk", "code", "name", "kind", "regency_id"))  # query 1
     unit_ids = [u[0] for u in unit_list]
     unit_regency = {u[0]: u[4] for u in unit_list}
-    regency_list = list(regencies.order_by("code").values_list("pk", "code", "name"))  # 2
+    regency_list = list(
+        _with_regency_facts(regencies, year=period.year, as_of=as_of)
+        .order_by("code")
+        .values_list("pk", "code", "name", "t", "in_force", "expiring", "perda")
+    )  # 2: with targets, agreement state and Perda
     if by_unit and regency is None and len(regency_list) == 1:
         regency = Regency.objects.get(pk=regency_list[0][0])  # 3 (Sekda: their one regency)
 
@@ -152,7 +156,7 @@ def coverage_table(
             rows[pk] = CoverageRow(pk, code, name, kind, regency_id, units=1)
             units_by_row[pk] = pk
     else:
-        for pk, code, name in regency_list:
+        for pk, code, name, *_facts in regency_list:
             rows[pk] = CoverageRow(pk, code, name, "regency", pk)
         for pk, *_rest, regency_id in unit_list:
             if regency_id in rows:
@@ -235,12 +239,7 @@ def coverage_table(
         if (row := row_of(unit_id)) is not None:
             row.units_paid_full_year += 1
 
-    targets = (
-        CoverageTarget.objects.filter(regency__in=[r[0] for r in regency_list], year=period.year)
-        .values("regency_id")
-        .annotate(t=Sum("target"))
-    )  # 7
-    regency_targets = {t["regency_id"]: t["t"] for t in targets}
+    regency_targets = {r[0]: r[3] for r in regency_list if r[3] is not None}
     if not by_unit:
         for regency_id, target in regency_targets.items():
             rows[regency_id].target = target
@@ -251,7 +250,14 @@ def coverage_table(
             row.claims_paid += c.paid
             row.claims_late += c.late
 
-    _agreements_and_perda(rows, by_unit, unit_regency, [r[0] for r in regency_list], as_of)  # 8-10
+    facts = {r[0]: r[4:] for r in regency_list}
+    for key, row in rows.items():
+        in_force, expiring, perda = facts.get(unit_regency.get(key) if by_unit else key, (0, 0, 0))
+        row.has_perda = bool(perda)
+        if expiring:
+            row.agreement = AgreementState.EXPIRING
+        elif in_force:
+            row.agreement = AgreementState.IN_FORCE
 
     total = CoverageRow(0, "", "", "total", 0)
     for row in rows.values():
@@ -261,11 +267,9 @@ def coverage_table(
         total.target = sum(regency_targets.values()) if regency_targets else None
         if regency is not None:
             total.covered = (
-                sum(
-                    CoverageSummary.objects.filter(unit_filter, period=period)
-                    .aggregate(c=Sum("covered_regency"))
-                    .values()
-                )
+                CoverageSummary.objects.filter(unit_filter, period=period).aggregate(
+                    c=Sum("covered_regency")
+                )["c"]
                 or 0
             )  # 11: each person once in the regency
             total.covered -= sum(r.bpu_inactive for r in rows.values())
@@ -287,31 +291,28 @@ def coverage_table(
     return table
 
 
-def _agreements_and_perda(rows, by_unit, unit_regency, regency_ids, as_of) -> None:
+def _with_regency_facts(regencies, *, year: int, as_of: date):
+    """Regencies annotated with the year's target (sum over segments), whether an agreement is
+    in force / expiring within 90 days on `as_of`, and whether a Perda exists: one query."""
     from mou.models import Agreement, RegionalRegulation
 
-    in_force = set(
-        Agreement.objects.filter(regency__in=regency_ids)
-        .in_force(as_of)
-        .values_list("regency_id", flat=True)
+    agreements = Agreement.objects.filter(regency=OuterRef("pk"))
+    target = (
+        CoverageTarget.objects.filter(regency=OuterRef("pk"), year=year)
+        .values("regency")
+        .annotate(t=Sum("target"))
+        .values("t")
     )
-    expiring = set(
-        Agreement.objects.filter(regency__in=regency_ids)
-        .expiring_within(EXPIRING_DAYS, as_of)
-        .values_list("regency_id", flat=True)
+    return regencies.annotate(
+        t=Subquery(target),
+        in_force=Exists(agreements.in_force(as_of)),
+        expiring=Exists(agreements.expiring_within(EXPIRING_DAYS, as_of)),
+        perda=Exists(
+            RegionalRegulation.objects.filter(
+                regency=OuterRef("pk"), kind=RegionalRegulation.Kind.PERDA
+            )
+        ),
     )
-    perda = set(
-        RegionalRegulation.objects.filter(
-            regency__in=regency_ids, kind=RegionalRegulation.Kind.PERDA
-        ).values_list("regency_id", flat=True)
-    )
-    for key, row in rows.items():
-        regency_id = unit_regency.get(key) if by_unit else key
-        row.has_perda = regency_id in perda
-        if regency_id in expiring:
-            row.agreement = AgreementState.EXPIRING
-        elif regency_id in in_force:
-            row.agreement = AgreementState.IN_FORCE
 
 
 def protection_at_risk(*, units, as_of: date, table: CoverageTable) -> int:
@@ -346,3 +347,44 @@ def protection_at_risk(*, units, as_of: date, table: CoverageTable) -> int:
         or 0
     )
     return at_risk + ended + silent
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    period: date
+    covered: int
+    arrears: int
+
+
+def trend(
+    *, user, period: date, regency: Regency | None = None, months: int = 12
+) -> list[TrendPoint]:
+    """Covered workers and arrears for the scope, the `months` months up to `period` (2 queries).
+
+    Each person once: in the regency when one is chosen, in the province otherwise.
+    BPU lapse is not subtracted here (it is a figure of the chosen month).
+    """
+    first = period
+    for _i in range(months - 1):
+        first = (first - timedelta(days=1)).replace(day=1)
+    units = WorkUnit.objects.all() if user is None else WorkUnit.objects.visible_to(user)
+    if regency is not None:
+        units = units.filter(regency=regency)
+    field_name = "covered_regency" if regency is not None else "covered_province"
+    covered = dict(
+        CoverageSummary.objects.filter(unit__in=units, period__gte=first, period__lte=period)
+        .values("period")
+        .annotate(n=Sum(field_name))
+        .values_list("period", "n")
+    )
+    arrears = dict(
+        UnitMonthSummary.objects.filter(unit__in=units, period__gte=first, period__lte=period)
+        .values("period")
+        .annotate(n=Sum("arrears"))
+        .values_list("period", "n")
+    )
+    points, current = [], first
+    while current <= period:
+        points.append(TrendPoint(current, covered.get(current) or 0, arrears.get(current) or 0))
+        current = (current.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return points
