@@ -1,4 +1,5 @@
-"""seed_demo brings verified demo rosters of the four Kota Kendari units; a second run adds nothing."""
+"""seed_demo brings verified demo rosters of the four Kota Kendari units (and Konawe Utara's 2019
+villages, tests/dashboard/test_demo_konawe_utara.py); a second run adds nothing."""
 
 import time
 
@@ -12,22 +13,27 @@ def test_seed_demo_makes_verified_rosters_once(db):
     first = seed_demo()
     elapsed = time.perf_counter() - started
 
-    rosters = dict(Roster.objects.values_list("unit__code", "entry_count"))
+    kendari = Roster.objects.filter(unit__regency__code="74.71")
+    rosters = dict(kendari.values_list("unit__code", "entry_count"))
     assert rosters == {
         "74.71-DLHK": 501,
         "74.71-SATPOLPP": 353,
         "74.71-DAMKAR": 217,
         "74.71-SDA": 10,
     }
-    assert set(Roster.objects.values_list("status", "period").distinct()) == {
+    assert set(kendari.values_list("status", "period").distinct()) == {
         (Roster.Status.VERIFIED, demo_period())
     }
-    assert Membership.objects.filter(end__isnull=True).count() == 2 * 1081
+    assert Membership.objects.filter(end__isnull=True).count() == 2 * 1081 + 2 * 1590
     assert not Worker.objects.exclude(name__endswith="(demo)").exists()
-    assert not Worker.objects.exclude(nik__startswith="7471").exists()
-    assert first.rosters_created == 4
-    assert elapsed < 20  # generous for a loaded CI box; about 2 s on a quiet one
+    assert (
+        not Worker.objects.exclude(nik__startswith="7471").exclude(nik__startswith="7409").exists()
+    )
+    assert first.rosters_created == 4 + 159 * 12
+    assert (
+        elapsed < 90
+    )  # generous for a loaded CI box; Konawe Utara's 19.080 entries are most of it
 
     again = seed_demo()
     assert again.rosters_created == 0
-    assert RosterEntry.objects.count() == 1081
+    assert RosterEntry.objects.count() == 1081 + 1590 * 12
