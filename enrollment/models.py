@@ -255,6 +255,12 @@ class Membership(TimeStampedModel):
 
     class Meta:
         ordering = ["worker__name", "programme", "-start"]
+        indexes = [
+            # The dashboard's "protection at risk": memberships that ended lately.
+            models.Index(
+                fields=["end"], condition=Q(end__isnull=False), name="membership_ended_idx"
+            ),
+        ]
         verbose_name = _("kepesertaan")
         verbose_name_plural = pgettext_lazy("plural", "kepesertaan")
         constraints = [

@@ -62,13 +62,25 @@ def this_month() -> date:
     return timezone.localdate().replace(day=1)
 
 
-def _chunks(ids: list[int]):
+ALL = None  # "every unit": one pass over the tables instead of chunks of ids (rebuilds)
+
+
+def _chunks(ids: list[int] | None):
+    if ids is ALL:
+        yield ALL
+        return
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
 
 
-def _in(ids: list[int]) -> str:
-    return ",".join(str(int(i)) for i in ids)
+def _in(column: str, ids: list[int] | None) -> str:
+    if ids is ALL:
+        return "1 = 1"
+    return f"{column} IN ({','.join(str(int(i)) for i in ids)})"
+
+
+def _of_units(queryset, ids: list[int] | None, field: str = "unit_id"):
+    return queryset if ids is ALL else queryset.filter(**{f"{field}__in": ids})
 
 
 # --- the computation ---------------------------------------------------------------------
@@ -76,7 +88,7 @@ def _in(ids: list[int]) -> str:
 _ACTIVE = '{a}.start <= %(day)s AND ({a}."end" IS NULL OR {a}."end" >= %(day)s)'
 
 
-def _covered_sql(unit_ids: list[int]) -> str:
+def _covered_sql(unit_ids: list[int] | None) -> str:
     """Covered workers of the units on %(day)s, grouped by unit and segment, with first-unit flags."""
     m = Membership._meta.db_table
     wu = WorkUnit._meta.db_table
@@ -94,7 +106,7 @@ def _covered_sql(unit_ids: list[int]) -> str:
     WITH cov AS (
         SELECT DISTINCT k.unit_id, k.worker_id, u.regency_id
         FROM {m} k JOIN {wu} u ON u.id = k.unit_id
-        WHERE k.unit_id IN ({_in(unit_ids)}) AND {both_active("k", "j")}
+        WHERE {_in("k.unit_id", unit_ids)} AND {both_active("k", "j")}
     ), allcov AS (
         SELECT DISTINCT a.unit_id, a.worker_id, au.regency_id
         FROM {m} a JOIN {wu} au ON au.id = a.unit_id
@@ -106,7 +118,7 @@ def _covered_sql(unit_ids: list[int]) -> str:
         SELECT worker_id, MIN(unit_id) AS unit_id FROM allcov GROUP BY worker_id
     ), latest AS (
         SELECT r.unit_id, MAX(r.period) AS period FROM {ro} r
-        WHERE r.unit_id IN ({_in(unit_ids)}) AND r.status = 'verified' AND r.period <= %(period)s
+        WHERE {_in("r.unit_id", unit_ids)} AND r.status = 'verified' AND r.period <= %(period)s
         GROUP BY r.unit_id
     ), seg AS (
         SELECT cov.unit_id, cov.worker_id, cov.regency_id, COALESCE(e.segment, '') AS segment
@@ -125,12 +137,12 @@ def _covered_sql(unit_ids: list[int]) -> str:
     """
 
 
-def _roster_counts_sql(unit_ids: list[int]) -> str:
+def _roster_counts_sql(unit_ids: list[int] | None) -> str:
     ro = Roster._meta.db_table
     en = RosterEntry._meta.db_table
     return f"""
     SELECT r.unit_id, e.segment, COUNT(*) FROM {ro} r JOIN {en} e ON e.roster_id = r.id
-    WHERE r.unit_id IN ({_in(unit_ids)}) AND r.period = %(period)s AND r.status = 'verified'
+    WHERE {_in("r.unit_id", unit_ids)} AND r.period = %(period)s AND r.status = 'verified'
     GROUP BY r.unit_id, e.segment
     """
 
@@ -154,10 +166,12 @@ class UnitMonthFigures:
 
 
 def coverage_live(
-    *, unit_ids: Iterable[int], period: date
+    *, unit_ids: Iterable[int] | None, period: date
 ) -> dict[tuple[int, str], CoverageFigures]:
-    """{(unit id, segment): figures} for `period`, computed from memberships and rosters now."""
-    unit_ids = sorted(set(unit_ids))
+    """{(unit id, segment): figures} for `period`, computed from memberships and rosters now.
+
+    `unit_ids=None`: every unit, in one pass."""
+    unit_ids = ALL if unit_ids is ALL else sorted(set(unit_ids))
     params = {"period": period, "day": month_end(period)}
     found: dict[tuple[int, str], dict] = {}
     with connection.cursor() as cursor:
@@ -175,20 +189,19 @@ def coverage_live(
     return {key: CoverageFigures(**values) for key, values in found.items()}
 
 
-def unit_month_live(*, unit_ids: Iterable[int], period: date) -> dict[int, UnitMonthFigures]:
+def unit_month_live(*, unit_ids: Iterable[int] | None, period: date) -> dict[int, UnitMonthFigures]:
     """{unit id: figures} for `period`: roster state, the month's bill and arrears on its last day."""
     from enrollment.billing.selectors import bills_paid_on, overdue_unpaid_by_unit
 
-    unit_ids = sorted(set(unit_ids))
+    unit_ids = ALL if unit_ids is ALL else sorted(set(unit_ids))
     day = month_end(period)
     found: dict[int, dict] = {}
     for chunk in _chunks(unit_ids):
-        for unit_id, status in Roster.objects.filter(unit_id__in=chunk, period=period).values_list(
-            "unit_id", "status"
-        ):
+        rosters = _of_units(Roster.objects.filter(period=period), chunk)
+        for unit_id, status in rosters.values_list("unit_id", "status"):
             found.setdefault(unit_id, {})["roster_status"] = status
         bills = list(
-            Bill.objects.filter(unit_id__in=chunk, period=period).only(
+            _of_units(Bill.objects.filter(period=period), chunk).only(
                 "pk", "unit_id", "total", "due_date"
             )
         )
@@ -219,11 +232,11 @@ def _units_sharing_workers(unit_ids: list[int], period: date) -> set[int]:
     return set(shared.exclude(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct())
 
 
-def _store(unit_ids: list[int], period: date, *, coverage_too: bool = True) -> None:
+def _store(unit_ids: list[int] | None, period: date, *, coverage_too: bool = True) -> None:
     now = timezone.now()
     months = unit_month_live(unit_ids=unit_ids, period=period)
     for chunk in _chunks(unit_ids):
-        UnitMonthSummary.objects.filter(period=period, unit_id__in=chunk).delete()
+        _of_units(UnitMonthSummary.objects.filter(period=period), chunk).delete()
     UnitMonthSummary.objects.bulk_create(
         [
             UnitMonthSummary(
@@ -245,7 +258,7 @@ def _store(unit_ids: list[int], period: date, *, coverage_too: bool = True) -> N
         return
     coverage = coverage_live(unit_ids=unit_ids, period=period)
     for chunk in _chunks(unit_ids):
-        CoverageSummary.objects.filter(period=period, unit_id__in=chunk).delete()
+        _of_units(CoverageSummary.objects.filter(period=period), chunk).delete()
     CoverageSummary.objects.bulk_create(
         [
             CoverageSummary(
@@ -325,10 +338,12 @@ def summary_rebuild(*, periods: list[date], regency=None) -> int:
     units = WorkUnit.objects.all()
     if regency is not None:
         units = units.filter(regency=regency)
-    unit_ids = list(units.values_list("pk", flat=True))
+    count = units.count()
+    # The whole province in one pass per month; a regency by its units' ids.
+    unit_ids = ALL if regency is None else list(units.values_list("pk", flat=True))
     written = 0
     with transaction.atomic():
         for period in periods:
             _store(unit_ids, period)
-            written += len(unit_ids)
+            written += count
     return written

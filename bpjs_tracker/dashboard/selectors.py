@@ -326,12 +326,12 @@ def protection_at_risk(*, units, as_of: date, table: CoverageTable) -> int:
     month = as_of.replace(day=1)
     previous = (month - timedelta(days=1)).replace(day=1)
     at_risk = table.total.bpu_inactive if table.period == month else 0
-    active_today = Membership.objects.filter(
-        Q(end__isnull=True) | Q(end__gte=as_of), start__lte=as_of
+    covered_today = Membership.objects.filter(
+        Q(end__isnull=True) | Q(end__gte=as_of), worker_id=OuterRef("worker_id"), start__lte=as_of
     )
     ended = (
         Membership.objects.filter(unit__in=units, end__lt=as_of, end__gte=as_of - timedelta(90))
-        .exclude(worker_id__in=active_today.values("worker_id"))
+        .exclude(Exists(covered_today))
         .values("worker_id")
         .distinct()
         .count()

@@ -389,13 +389,13 @@ def overdue_unpaid_by_unit(*, unit_ids, as_of: date) -> dict[int, tuple[int, int
     """Per unit: (unpaid contribution in Rp, number of bills) of bills past due on `as_of`.
 
     The same rule as `units_in_arrears` (unpaid on `as_of`, due date before it,
-    payments made up to `as_of`), fines excluded, with one query for many units.
+    payments made up to `as_of`), fines excluded, with one query for many units
+    (`unit_ids=None`: every unit).
     """
-    bills = (
-        Bill.objects.filter(unit_id__in=unit_ids, due_date__lt=as_of, total__gt=0)
-        .with_paid(as_of)
-        .values_list("unit_id", "total", "paid")
-    )
+    bills = Bill.objects.filter(due_date__lt=as_of, total__gt=0)
+    if unit_ids is not None:
+        bills = bills.filter(unit_id__in=unit_ids)
+    bills = bills.with_paid(as_of).values_list("unit_id", "total", "paid")
     out: dict[int, tuple[int, int]] = {}
     for unit_id, total, paid in bills:
         if paid < total:
