@@ -59,6 +59,11 @@ class BpjsAdminSite(admin.AdminSite):
                 view(self.regency_summary_view),
                 name="dashboard_regency_summary",
             ),
+            path(
+                "dashboard/double/<int:worker_id>/resolve/",
+                view(views.double_resolve),
+                name="dashboard_double_resolve",
+            ),
             *super().get_urls(),
         ]
 

@@ -1009,3 +1009,62 @@ class UnitMonthSummary(models.Model):
 
     def __str__(self):
         return f"{self.unit_id} {self.period:%Y-%m}"
+
+
+class DoubleEnrolmentResolution(TimeStampedModel):
+    """Branch staff's decision about a worker enrolled through two units at once (issue #10).
+
+    Either one unit keeps the worker (the others are asked, on their start page, to drop the
+    row from their next roster), or the worker holds two real jobs and stays on both.
+    """
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("Satu unit mempertahankan pekerja")
+        TWO_JOBS = "two_jobs", _("Dua pekerjaan yang sah")
+
+    worker = models.ForeignKey(
+        Worker,
+        on_delete=models.PROTECT,
+        related_name="double_resolutions",
+        verbose_name=_("pekerja"),
+    )
+    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices)
+    keep_unit = models.ForeignKey(
+        WorkUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit yang mempertahankan"),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    history = HistoricalRecords()
+
+    objects = scoped_queryset(
+        regency_path="worker__memberships__unit__regency",
+        unit_path="worker__memberships__unit",
+        multi_valued=True,
+    ).as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("penyelesaian kepesertaan ganda")
+        verbose_name_plural = pgettext_lazy("plural", "penyelesaian kepesertaan ganda")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="keep", keep_unit__isnull=False)
+                | Q(decision="two_jobs", keep_unit__isnull=True),
+                name="double_resolution_keep_names_a_unit",
+                violation_error_message=_("Pilih unit yang mempertahankan pekerja."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker}: {self.get_decision_display()}"

@@ -11,7 +11,14 @@ from django.utils.translation import gettext as _
 
 from bpjs_tracker.dashboard import interfaces
 from bpjs_tracker.roles import scope_for
-from enrollment.models import Bill, Membership, Roster, UnitMonthSummary, Worker
+from enrollment.models import (
+    Bill,
+    DoubleEnrolmentResolution,
+    Membership,
+    Roster,
+    UnitMonthSummary,
+    Worker,
+)
 from regencies.models import WorkUnit
 
 QUEUE_LENGTH = 15
@@ -41,11 +48,23 @@ def branch_queues(*, user, today: date) -> dict:
     doubles = list(
         Membership.objects.visible_to(user)
         .filter(active, programme="JKK")
+        .exclude(worker__double_resolutions__isnull=False)  # open = not resolved
         .values("worker_id", "worker__nik", "worker__name")
         .annotate(units=Count("unit", distinct=True))
         .filter(units__gt=1)
         .order_by("worker__name")[:QUEUE_LENGTH]
     )
+    units_of: dict[int, list] = {}
+    for worker_id, unit_id, code in (
+        Membership.objects.filter(
+            active, programme="JKK", worker_id__in=[d["worker_id"] for d in doubles]
+        )
+        .values_list("worker_id", "unit_id", "unit__code")
+        .order_by("unit__code")
+    ):
+        units_of.setdefault(worker_id, []).append((unit_id, code))
+    for double in doubles:
+        double["unit_choices"] = units_of.get(double["worker_id"], [])
     in_arrears = list(
         UnitMonthSummary.objects.visible_to(user)
         .filter(period=month, arrears_bills__gt=ARREARS_MONTHS)
@@ -78,6 +97,7 @@ class TreasurerStart:
     units: list[UnitMonth]
     unpaid: list = field(default_factory=list)  # BillStatement, unpaid > 0
     lapsed: list[Worker] = field(default_factory=list)
+    drop: list = field(default_factory=list)  # (worker, unit) to leave off the next roster
     next_label: str = ""
     next_url: str = ""
 
@@ -99,6 +119,18 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
     lapsed = interfaces.bpu_inactive_worker_ids(today, sorted(scope.unit_ids or []))
     if lapsed:
         start.lapsed = list(Worker.objects.filter(pk__in=lapsed).order_by("name")[:50])
+    mine = sorted(scope.unit_ids or [])
+    kept_elsewhere = (
+        DoubleEnrolmentResolution.objects.filter(decision="keep")
+        .exclude(keep_unit_id__in=mine)
+        .filter(
+            worker__memberships__unit_id__in=mine,
+            worker__memberships__end__isnull=True,
+        )
+        .select_related("worker", "keep_unit")
+        .distinct()
+    )
+    start.drop = list(kept_elsewhere[:50])
     upload = reverse("admin:enrollment_roster_upload")
     returned = next((m for m in start.units if m.roster and m.roster.status == "returned"), None)
     missing = next((m for m in start.units if m.roster is None), None)

@@ -11,11 +11,14 @@ import io
 from datetime import date
 from urllib.parse import urlencode
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from bpjs_tracker.dashboard import charts, queues
 from bpjs_tracker.dashboard.report import plain_rows, table_columns
@@ -197,3 +200,27 @@ def regency_summary_context(request, code: str) -> dict:
         ),
         "today": today,
     }
+
+
+@require_POST
+def double_resolve(request, worker_id: int):
+    """Branch staff decide a double enrolment from the work queue (one unit keeps, or two jobs)."""
+    from enrollment.models import Worker
+    from enrollment.services.doubles import current_units, double_enrolment_resolve
+
+    worker = get_object_or_404(Worker.objects.visible_to(request.user), pk=worker_id)
+    today = timezone.localdate()
+    decision = request.POST.get("decision", "")
+    keep = next((u for u in current_units(worker, today) if str(u.pk) == decision), None)
+    try:
+        double_enrolment_resolve(
+            worker=worker, day=today, keep_unit=keep, two_jobs=decision == "two_jobs",
+            by=request.user,
+        )  # fmt: skip
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(
+            request, _("Kepesertaan ganda %(worker)s diputuskan.") % {"worker": worker}
+        )
+    return redirect("admin:index")
