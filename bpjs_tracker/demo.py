@@ -196,7 +196,7 @@ def seed_users(result: DemoResult) -> None:
 @transaction.atomic
 def seed_demo() -> DemoResult:
     """Create or refresh demo accounts, work units, coverage targets and rosters (idempotent)."""
-    from enrollment.demo import seed_konawe_utara, seed_rosters
+    from enrollment.demo import seed_buton, seed_konawe_utara, seed_rosters
 
     if not Village.objects.exists():
         reference_load()
@@ -208,4 +208,5 @@ def seed_demo() -> DemoResult:
     seed_users(result)
     seed_rosters(result)
     seed_konawe_utara(result)
+    seed_buton(result)
     return result

@@ -23,3 +23,7 @@ def test_konawe_utara_2019_reports_1590_covered_and_85_paying_the_year(capsys):
     assert row["units_paid_full_year"] == 85
     assert row["units"] >= 159 and row["units_verified"] == 159
     assert seed_konawe_utara() == 0  # idempotent: a second run adds nothing
+
+    call_command("coverage_report", "--period", "2023-11", "--regency", "74.04", "--format", "json")
+    buton = json.loads(capsys.readouterr().out)["rows"][0]
+    assert (buton["covered"], buton["target"], buton["coverage_pct"]) == (3800, 46270, 8.2)

@@ -24,16 +24,19 @@ def test_seed_demo_makes_verified_rosters_once(db):
     assert set(kendari.values_list("status", "period").distinct()) == {
         (Roster.Status.VERIFIED, demo_period())
     }
-    assert Membership.objects.filter(end__isnull=True).count() == 2 * 1081 + 2 * 1590
+    assert Membership.objects.filter(end__isnull=True).count() == 2 * 1081 + 2 * 1590 + 2 * 3800
     assert not Worker.objects.exclude(name__endswith="(demo)").exists()
     assert (
-        not Worker.objects.exclude(nik__startswith="7471").exclude(nik__startswith="7409").exists()
+        not Worker.objects.exclude(nik__startswith="7471")
+        .exclude(nik__startswith="7409")
+        .exclude(nik__startswith="7404")
+        .exists()
     )
-    assert first.rosters_created == 4 + 159 * 12
+    assert first.rosters_created == 4 + 159 * 12 + 4
     assert (
         elapsed < 90
     )  # generous for a loaded CI box; Konawe Utara's 19.080 entries are most of it
 
     again = seed_demo()
     assert again.rosters_created == 0
-    assert RosterEntry.objects.count() == 1081 + 1590 * 12
+    assert RosterEntry.objects.count() == 1081 + 1590 * 12 + 3800
