@@ -147,7 +147,8 @@ def coverage_table(
         .values_list("pk", "code", "name", "t", "in_force", "expiring", "perda")
     )  # 2: with targets, agreement state and Perda
     if by_unit and regency is None and len(regency_list) == 1:
-        regency = Regency.objects.get(pk=regency_list[0][0])  # 3 (Sekda: their one regency)
+        pk, code, name, *_facts = regency_list[0]
+        regency = Regency(pk=pk, code=code, name=name)  # a Sekda's one regency, no query
 
     rows: dict[int, CoverageRow] = {}
     units_by_row: dict[int, int] = {}
