@@ -6,6 +6,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from bpjs_tracker.models import User
@@ -122,3 +123,7 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
 
 # Role groups are synced from roles.ROLE_PERMISSIONS (`manage.py sync_roles`), not edited by hand.
 admin.site.unregister(Group)
+
+# API tokens are issued by `manage.py api_token USERNAME` (docs/api.md), not listed in the
+# admin: DRF's token admin is not scoped and would show every user's key.
+admin.site.unregister(TokenProxy)

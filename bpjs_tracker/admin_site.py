@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from bpjs_tracker.roles import scope_for
@@ -39,6 +41,40 @@ class BpjsAdminSite(admin.AdminSite):
     site_header = _("Pemantauan Kepesertaan BPJS Ketenagakerjaan")
     site_title = _("BPJS Tracker")
     index_title = _("Dasbor")
+    index_template = "admin/dashboard/index.html"
+
+    def index(self, request, extra_context=None):
+        """The coverage dashboard for the user's scope, above the list of tables (issue #10)."""
+        from bpjs_tracker.dashboard.views import dashboard_context
+
+        return super().index(request, {**dashboard_context(request), **(extra_context or {})})
+
+    def get_urls(self):
+        from bpjs_tracker.dashboard import views
+
+        view = self.admin_view
+        return [
+            path("dashboard/export.csv", view(views.export_csv), name="dashboard_csv"),
+            path("dashboard/export.xlsx", view(views.export_xlsx), name="dashboard_xlsx"),
+            path(
+                "dashboard/regency/<str:code>/",
+                view(self.regency_summary_view),
+                name="dashboard_regency_summary",
+            ),
+            path(
+                "dashboard/double/<int:worker_id>/resolve/",
+                view(views.double_resolve),
+                name="dashboard_double_resolve",
+            ),
+            *super().get_urls(),
+        ]
+
+    def regency_summary_view(self, request, code):
+        from bpjs_tracker.dashboard.views import regency_summary_context
+
+        context = {**self.each_context(request), **regency_summary_context(request, code)}
+        context["title"] = _("Ringkasan %(regency)s") % {"regency": context["regency"]}
+        return TemplateResponse(request, "admin/dashboard/regency_summary.html", context)
 
     def has_permission(self, request):
         """Anyone active with a role and scope may enter; what they see is up to the scope."""

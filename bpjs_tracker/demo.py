@@ -200,7 +200,7 @@ def seed_users(result: DemoResult) -> None:
 def seed_demo() -> DemoResult:
     """Create or refresh demo accounts, work units, coverage targets and rosters (idempotent)."""
     from claims.demo import seed_claims
-    from enrollment.demo import seed_rosters
+    from enrollment.demo import seed_buton, seed_konawe_utara, seed_rosters
 
     if not Village.objects.exists():
         reference_load()
@@ -211,5 +211,7 @@ def seed_demo() -> DemoResult:
     seed_agreements(result)
     seed_users(result)
     seed_rosters(result)
+    seed_konawe_utara(result)
+    seed_buton(result)
     seed_claims(result)
     return result

@@ -51,12 +51,25 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
+    "rest_framework",
+    "rest_framework.authtoken",
     "bpjs_tracker.apps.BpjsTrackerConfig",
     "regencies",
     "enrollment",
     "mou",
     "claims",
 ]
+
+# The read-only JSON API (docs/api.md): session (the browser) or token (scripts), JSON only.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["bpjs_tracker.dashboard.permissions.HasScope"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "UNAUTHENTICATED_USER": None,
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

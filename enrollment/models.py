@@ -265,6 +265,12 @@ class Membership(TimeStampedModel):
 
     class Meta:
         ordering = ["worker__name", "programme", "-start"]
+        indexes = [
+            # The dashboard's "protection at risk": memberships that ended lately.
+            models.Index(
+                fields=["end"], condition=Q(end__isnull=False), name="membership_ended_idx"
+            ),
+        ]
         verbose_name = _("kepesertaan")
         verbose_name_plural = pgettext_lazy("plural", "kepesertaan")
         constraints = [
@@ -1017,3 +1023,135 @@ class PaymentAllocation(models.Model):
 
     def __str__(self):
         return f"{self.payment} → {self.bill}: {self.amount}"
+
+
+# --- Coverage summary for the dashboard (issue #10) -----------------------------------------
+# Kept current by enrollment/summary.py inside the transactions of the writes that change
+# it (roster upload/verify/return, billing, payments) and rebuilt by `coverage_rebuild`.
+# Not edited by a person (no history): it is derived data, rebuildable from scratch.
+
+
+class CoverageSummary(models.Model):
+    """One unit × month × segment: workers on the verified roster and workers covered.
+
+    covered: workers with JKK and JKM both active through the unit on the month's
+    last day (segment from the roster entry in force: the unit's latest verified
+    roster up to the month; '' when there is none). covered_regency / covered_province
+    count such a worker only in the first unit (lowest id) that covers them in the
+    regency / the province, so that sums over units count each person once.
+    BPU lapse is applied when reading (it changes with the calendar).
+    """
+
+    unit = models.ForeignKey(
+        WorkUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit kerja")
+    )
+    period = models.DateField(_("periode"))
+    segment = models.CharField(_("kategori"), max_length=20, blank=True)
+    on_roster = models.PositiveIntegerField(_("di roster terverifikasi"), default=0)
+    covered = models.PositiveIntegerField(_("terlindungi"), default=0)
+    covered_regency = models.PositiveIntegerField(default=0)
+    covered_province = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(_("diperbarui"))
+
+    objects = scoped_queryset(regency_path="unit__regency", unit_path="unit").as_manager()
+
+    class Meta:
+        verbose_name = _("ringkasan cakupan")
+        verbose_name_plural = pgettext_lazy("plural", "ringkasan cakupan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "unit", "segment"], name="coverage_summary_one_per_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.period:%Y-%m} {self.segment}: {self.covered}"
+
+
+class UnitMonthSummary(models.Model):
+    """One unit × month: the roster's state, the month's bill and the unit's arrears on its last day."""
+
+    unit = models.ForeignKey(
+        WorkUnit, on_delete=models.CASCADE, related_name="+", verbose_name=_("unit kerja")
+    )
+    period = models.DateField(_("periode"))
+    roster_status = models.CharField(
+        _("status roster"), max_length=12, blank=True, help_text=_("Kosong: belum ada roster.")
+    )
+    bill_total = models.BigIntegerField(_("tagihan bulan ini (Rp)"), default=0)
+    bill_due_date = models.DateField(_("jatuh tempo"), null=True)
+    bill_paid_on = models.DateField(_("lunas pada"), null=True)
+    arrears = models.BigIntegerField(_("tunggakan (Rp)"), default=0)
+    arrears_bills = models.PositiveIntegerField(_("tagihan menunggak"), default=0)
+    refreshed_at = models.DateTimeField(_("diperbarui"))
+
+    objects = scoped_queryset(regency_path="unit__regency", unit_path="unit").as_manager()
+
+    class Meta:
+        verbose_name = _("ringkasan unit per bulan")
+        verbose_name_plural = pgettext_lazy("plural", "ringkasan unit per bulan")
+        constraints = [
+            models.UniqueConstraint(fields=["period", "unit"], name="unit_month_summary_one"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} {self.period:%Y-%m}"
+
+
+class DoubleEnrolmentResolution(TimeStampedModel):
+    """Branch staff's decision about a worker enrolled through two units at once (issue #10).
+
+    Either one unit keeps the worker (the others are asked, on their start page, to drop the
+    row from their next roster), or the worker holds two real jobs and stays on both.
+    """
+
+    class Decision(models.TextChoices):
+        KEEP = "keep", _("Satu unit mempertahankan pekerja")
+        TWO_JOBS = "two_jobs", _("Dua pekerjaan yang sah")
+
+    worker = models.ForeignKey(
+        Worker,
+        on_delete=models.PROTECT,
+        related_name="double_resolutions",
+        verbose_name=_("pekerja"),
+    )
+    decision = models.CharField(_("keputusan"), max_length=10, choices=Decision.choices)
+    keep_unit = models.ForeignKey(
+        WorkUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit yang mempertahankan"),
+    )
+    note = models.TextField(_("catatan"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("diputuskan oleh"),
+    )
+    history = HistoricalRecords()
+
+    objects = scoped_queryset(
+        regency_path="worker__memberships__unit__regency",
+        unit_path="worker__memberships__unit",
+        multi_valued=True,
+    ).as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("penyelesaian kepesertaan ganda")
+        verbose_name_plural = pgettext_lazy("plural", "penyelesaian kepesertaan ganda")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision="keep", keep_unit__isnull=False)
+                | Q(decision="two_jobs", keep_unit__isnull=True),
+                name="double_resolution_keep_names_a_unit",
+                violation_error_message=_("Pilih unit yang mempertahankan pekerja."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.worker}: {self.get_decision_display()}"

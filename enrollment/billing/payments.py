@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from enrollment.imports import parsing
 from enrollment.models import Bill, Payment, PaymentAllocation
+from enrollment.summary import summary_refresh
 from regencies.models import WorkUnit
 
 REFERENCE_REQUIRED = gettext_lazy(
@@ -109,6 +110,9 @@ def payment_record(
             allocations.append(PaymentAllocation(payment=payment, bill=target, amount=part))
             remaining -= part
         PaymentAllocation.objects.bulk_create(allocations)
+        # The dashboard's summary: bills paid and arrears from the earliest month touched.
+        since = min([paid_on.replace(day=1)] + [a.bill.period for a in allocations])
+        summary_refresh(unit_ids=[unit.pk], since=since, coverage=False)
     return PaymentResult(payment, allocations)
 
 

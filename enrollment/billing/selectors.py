@@ -480,3 +480,44 @@ def budget_forecast(
         regencies=list(by_regency.values()),
         rates=sorted(used_rates.values(), key=lambda r: (r.programme, r.basis, r.risk_class)),
     )
+
+
+# --- figures for the coverage summary (issue #10) ---------------------------------------
+
+
+def overdue_unpaid_by_unit(*, unit_ids, as_of: date) -> dict[int, tuple[int, int]]:
+    """Per unit: (unpaid contribution in Rp, number of bills) of bills past due on `as_of`.
+
+    The same rule as `units_in_arrears` (unpaid on `as_of`, due date before it,
+    payments made up to `as_of`), fines excluded, with one query for many units
+    (`unit_ids=None`: every unit).
+    """
+    bills = Bill.objects.filter(due_date__lt=as_of, total__gt=0)
+    if unit_ids is not None:
+        bills = bills.filter(unit_id__in=unit_ids)
+    bills = bills.with_paid(as_of).values_list("unit_id", "total", "paid")
+    out: dict[int, tuple[int, int]] = {}
+    for unit_id, total, paid in bills:
+        if paid < total:
+            amount, count = out.get(unit_id, (0, 0))
+            out[unit_id] = (amount + total - paid, count + 1)
+    return out
+
+
+def bills_paid_on(bills) -> dict[int, date | None]:
+    """Per bill id: the day its payments first added up to its total (None: not yet paid)."""
+    bills = list(bills)
+    totals = {b.pk: b.total for b in bills}
+    running: dict[int, int] = defaultdict(int)
+    out: dict[int, date | None] = {pk: None for pk in totals}
+    allocations = (
+        PaymentAllocation.objects.filter(bill_id__in=list(totals))
+        .order_by("bill_id", "payment__paid_on", "pk")
+        .values_list("bill_id", "amount", "payment__paid_on")
+    )
+    for bill_id, amount, paid_on in allocations:
+        if out[bill_id] is None and totals[bill_id] > 0:
+            running[bill_id] += amount
+            if running[bill_id] >= totals[bill_id]:
+                out[bill_id] = paid_on
+    return out

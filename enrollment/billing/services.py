@@ -695,6 +695,7 @@ def bills_generate(
         touched |= _carry_forward(unit_qs=unit_qs, up_to=period, result=result)
         _write_history(touched, created_ids={b.pk for b in created}, by=by, when=now)
         result.bill_ids = sorted(touched)
+        _refresh_summary(touched)
     return result
 
 
@@ -717,6 +718,17 @@ def _write_relief_notes(bill_ids: list[int], rules: PeriodRules) -> None:
         Bill.objects.filter(
             pk__in=chunk, relief_total__gt=0, unit__relief_not_eligible=False
         ).update(relief_note=note)
+
+
+def _refresh_summary(bill_ids: set[int]) -> None:
+    """Keep the dashboard's summary current: bill and arrears figures from the earliest month."""
+    from enrollment.summary import summary_refresh
+
+    if not bill_ids:
+        return
+    rows = list(Bill.objects.filter(pk__in=list(bill_ids)).values_list("unit_id", "period"))
+    units = {unit_id for unit_id, _period in rows}
+    summary_refresh(unit_ids=units, since=min(period for _unit, period in rows), coverage=False)
 
 
 def _write_history(touched: set[int], *, created_ids: set[int], by, when: datetime) -> None:

@@ -32,6 +32,7 @@ from enrollment.imports.reading import read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterUpload
 from enrollment.services import bulk
+from enrollment.summary import summary_refresh
 from regencies.models import Regency, WorkUnit
 
 UPLOAD_NOT_ALLOWED = _("Anda tidak berhak mengunggah roster untuk unit %(unit)s.")
@@ -314,6 +315,8 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
             WorkUnit.objects.select_for_update().only("pk").get(pk=unit.pk)
             plan = _plan(result, prefetch)
             _write(result, plan, by=by, record=record)
+            # A re-upload puts the month back to "submitted": the dashboard's roster column.
+            summary_refresh(unit_ids=[unit.pk], since=period, until=period, coverage=False)
             started = time.perf_counter()
     except Exception:
         record.status = RosterUpload.Status.REJECTED  # nothing was saved; keep the file
@@ -622,6 +625,7 @@ def roster_verify(*, roster: Roster, by=None) -> RosterVerifyResult:
         )
         sync = memberships_sync(roster=roster, by=by)
         billing = bill_refresh_for_roster(roster=roster, by=by)
+        summary_refresh(unit_ids=[roster.unit_id], since=roster.period)
     return RosterVerifyResult(
         roster=roster,
         opened=sync.opened,
@@ -644,4 +648,7 @@ def roster_return(*, roster: Roster, by=None, reason: str) -> Roster:
         roster.return_reason = reason
         roster._history_user = by
         roster.save(update_fields=["status", "return_reason", "updated_at"])
+        summary_refresh(
+            unit_ids=[roster.unit_id], since=roster.period, until=roster.period, coverage=False
+        )
     return roster

@@ -1,0 +1,151 @@
+"""Start-page lists: branch staff's work queues and a treasurer's month (reads only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bpjs_tracker.dashboard import interfaces
+from bpjs_tracker.roles import scope_for
+from enrollment.models import (
+    Bill,
+    DoubleEnrolmentResolution,
+    Membership,
+    Roster,
+    UnitMonthSummary,
+    Worker,
+)
+from regencies.models import WorkUnit
+
+QUEUE_LENGTH = 15
+ARREARS_MONTHS = 3
+
+
+@dataclass
+class WaitingRoster:
+    roster: Roster
+    days: int
+
+
+def branch_queues(*, user, today: date) -> dict:
+    """Rosters waiting (oldest first), double enrolments, units > 3 months in arrears, follow-ups
+    overdue and agreements expiring, each at most QUEUE_LENGTH long, as `user` may see them."""
+    from mou.models import Agreement
+    from mou.selectors import follow_ups_overdue
+
+    waiting = list(
+        Roster.objects.visible_to(user)
+        .filter(status=Roster.Status.SUBMITTED)
+        .select_related("unit")
+        .order_by("created_at")[:QUEUE_LENGTH]
+    )
+    month = today.replace(day=1)
+    active = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+    doubles = list(
+        Membership.objects.visible_to(user)
+        .filter(active, programme="JKK")
+        .exclude(worker__double_resolutions__isnull=False)  # open = not resolved
+        .values("worker_id", "worker__nik", "worker__name")
+        .annotate(units=Count("unit", distinct=True))
+        .filter(units__gt=1)
+        .order_by("worker__name")[:QUEUE_LENGTH]
+    )
+    units_of: dict[int, list] = {}
+    for worker_id, unit_id, code in (
+        Membership.objects.filter(
+            active, programme="JKK", worker_id__in=[d["worker_id"] for d in doubles]
+        )
+        .values_list("worker_id", "unit_id", "unit__code")
+        .order_by("unit__code")
+    ):
+        units_of.setdefault(worker_id, []).append((unit_id, code))
+    for double in doubles:
+        double["unit_choices"] = units_of.get(double["worker_id"], [])
+    in_arrears = list(
+        UnitMonthSummary.objects.visible_to(user)
+        .filter(period=month, arrears_bills__gt=ARREARS_MONTHS)
+        .select_related("unit")
+        .order_by("-arrears")[:QUEUE_LENGTH]
+    )
+    return {
+        "waiting": [WaitingRoster(r, (today - r.created_at.date()).days) for r in waiting],
+        "doubles": doubles,
+        "arrears": in_arrears,
+        "follow_ups": list(follow_ups_overdue(user=user, today=today)[:QUEUE_LENGTH]),
+        "expiring": list(
+            Agreement.objects.visible_to(user)
+            .expiring_within(90, today)
+            .select_related("regency")
+            .order_by("valid_until")[:QUEUE_LENGTH]
+        ),
+    }
+
+
+@dataclass
+class UnitMonth:
+    unit: WorkUnit
+    roster: Roster | None
+
+
+@dataclass
+class TreasurerStart:
+    period: date
+    units: list[UnitMonth]
+    unpaid: list = field(default_factory=list)  # BillStatement, unpaid > 0
+    lapsed: list[Worker] = field(default_factory=list)
+    drop: list = field(default_factory=list)  # (worker, unit) to leave off the next roster
+    next_label: str = ""
+    next_url: str = ""
+
+
+def treasurer_start(*, user, today: date) -> TreasurerStart:
+    """This month's roster per unit (with a return's reason), unpaid bills, lapsed people, next task."""
+    from enrollment.billing.selectors import bill_statements
+
+    period = today.replace(day=1)
+    scope = scope_for(user)
+    units = list(WorkUnit.objects.visible_to(user).order_by("code"))
+    rosters = {r.unit_id: r for r in Roster.objects.visible_to(user).filter(period=period)}
+    start = TreasurerStart(period, [UnitMonth(u, rosters.get(u.pk)) for u in units])
+    statements = bill_statements(
+        Bill.objects.visible_to(user).filter(total__gt=0).select_related("unit").order_by("period"),
+        as_of=today,
+    )
+    start.unpaid = [s for s in statements if s.unpaid > 0]
+    lapsed = interfaces.bpu_inactive_worker_ids(today, sorted(scope.unit_ids or []))
+    if lapsed:
+        start.lapsed = list(Worker.objects.filter(pk__in=lapsed).order_by("name")[:50])
+    mine = sorted(scope.unit_ids or [])
+    kept_elsewhere = (
+        DoubleEnrolmentResolution.objects.filter(decision="keep")
+        .exclude(keep_unit_id__in=mine)
+        .filter(
+            worker__memberships__unit_id__in=mine,
+            worker__memberships__end__isnull=True,
+        )
+        .select_related("worker", "keep_unit")
+        .distinct()
+    )
+    start.drop = list(kept_elsewhere[:50])
+    upload = reverse("admin:enrollment_roster_upload")
+    returned = next((m for m in start.units if m.roster and m.roster.status == "returned"), None)
+    missing = next((m for m in start.units if m.roster is None), None)
+    if returned:
+        start.next_label = _("Perbaiki roster %(unit)s yang dikembalikan") % {
+            "unit": returned.unit.code
+        }
+        start.next_url = upload
+    elif missing:
+        start.next_label = _("Unggah roster %(unit)s bulan ini") % {"unit": missing.unit.code}
+        start.next_url = upload
+    elif start.unpaid:
+        start.next_label = _("Catat pembayaran tagihan %(bill)s") % {"bill": start.unpaid[0].bill}
+        start.next_url = reverse("admin:enrollment_payment_add")
+    else:
+        start.next_label = _("Semua beres bulan ini: lihat roster")
+        start.next_url = reverse("admin:enrollment_roster_changelist")
+    return start
