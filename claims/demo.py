@@ -53,7 +53,7 @@ OFFICIALS = [
     ("Kepala Dusun II", "Yusuf Lakidende (demo)"),  # dies in September 2019
     ("Kepala Dusun III", "Irwan Tamburaka (demo)"),
 ]
-DECEASED = "Yusuf Lakidende (demo)"
+DEATH_WUNDUHAKA = date(2019, 9, 12)
 SUCCESSOR = ("Kepala Dusun II", "Baso Mokodompit (demo)")
 
 
@@ -62,9 +62,12 @@ def _nik(district: str, serial: int, birth: date, sex: str = "L") -> str:
     return f"{district}{day:02d}{birth:%m%y}{9000 + serial:04d}"
 
 
-def _roster(unit: WorkUnit, period: date, rows: list[list]) -> None:
-    """Import and verify `unit`'s roster for `period` unless it exists (same services as uploads)."""
-    if Roster.objects.filter(unit=unit, period=period).exists():
+def _roster(unit: WorkUnit, period: date, rows: list[list], *, replace: bool = False) -> None:
+    """Import and verify `unit`'s roster for `period` (same services as uploads).
+
+    An existing roster is left alone, or replaced (a re-upload) with `replace`.
+    """
+    if not replace and Roster.objects.filter(unit=unit, period=period).exists():
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -75,6 +78,13 @@ def _roster(unit: WorkUnit, period: date, rows: list[list]) -> None:
     if not imported.ok:
         raise RuntimeError(f"demo roster {unit.code} {period:%Y-%m}: {imported.errors[:3]}")
     roster_verify(roster=imported.roster, by=None)
+
+
+def _entry_row(entry: RosterEntry) -> list:
+    """A stored roster entry as a row of a roster file."""
+    worker = entry.worker
+    return [worker.nik, worker.name, f"{worker.birth_date:%d-%m-%Y}", worker.sex, entry.position,
+            str(entry.get_segment_display()), str(entry.wage), f"{entry.start_date:%d-%m-%Y}"]  # fmt: skip
 
 
 def _official_rows(officials) -> list[list]:
@@ -132,16 +142,37 @@ def _heir(claim: Claim, name: str, relationship: str, serial: int, birth: date, 
 def seed_wunduhaka(users: dict) -> None:
     """The village official who died in 2019 (before October): JKM Rp 24.000.000 paid.
 
-    August 2019: ten officials; the October roster replaces him, so the village keeps ten.
+    Konawe Utara's 2019 rosters (`enrollment.demo.seed_konawe_utara`) give the village its ten
+    officials all year; this story takes the Kepala Dusun II of the August roster as the
+    official who died on 12 September and replaces him on the October to December rosters by
+    re-uploading them through the roster service, so the village keeps ten. Without those
+    rosters (a database seeded before them), August and October are imported here.
     """
     unit = WorkUnit.objects.get(code=WUNDUHAKA)
-    august = _official_rows(OFFICIALS)
-    _roster(unit, date(2019, 8, 1), august)
-    successors = [SUCCESSOR if name == DECEASED else (pos, name) for pos, name in OFFICIALS]
-    _roster(unit, date(2019, 10, 1), _official_rows(successors))
-    worker = Worker.objects.get(nik=next(row[0] for row in august if row[1] == DECEASED))
+    if Claim.objects.filter(unit=unit, date_of_death=DEATH_WUNDUHAKA).exists():
+        return
+    august = date(2019, 8, 1)
+    _roster(unit, august, _official_rows(OFFICIALS))  # nothing when Konawe Utara's exists
+    entries = list(
+        RosterEntry.objects.filter(roster__unit=unit, roster__period=august)
+        .select_related("worker")
+        .order_by("row_number")
+    )
+    deceased = next((e for e in entries if e.position == SUCCESSOR[0]), entries[-1])
+    successor_birth = date(1985, 6, 11)
+    successor = [_nik("740901", 11, successor_birth), SUCCESSOR[1], f"{successor_birth:%d-%m-%Y}",
+                 "L", deceased.position, "perangkat_desa", str(deceased.wage), "01-10-2019"]  # fmt: skip
+    rows = [successor if e.pk == deceased.pk else _entry_row(e) for e in entries]
+    later = [date(2019, month, 1) for month in (10, 11, 12)]
+    existing = set(
+        Roster.objects.filter(unit=unit, period__in=later).values_list("period", flat=True)
+    )
+    for period in later:
+        if period == later[0] or period in existing:
+            _roster(unit, period, rows, replace=True)
+    worker = deceased.worker
     claim = _claim(
-        unit=unit, worker=worker, programme="JKM", date_of_death=date(2019, 9, 12),
+        unit=unit, worker=worker, programme="JKM", date_of_death=DEATH_WUNDUHAKA,
         place_of_death="Wunduhaka", cause_of_death="Sakit (demo)", reported_by="Bendahara desa (demo)",
         reported_on=date(2019, 9, 16), by=users["village"],
     )  # fmt: skip

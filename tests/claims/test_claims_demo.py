@@ -14,7 +14,7 @@ def test_the_field_claims_are_seeded_once(db):
     claims = {c.worker.name: c for c in Claim.objects.select_related("worker", "unit")}
     assert len(claims) == 4 and all(c.note == INVENTED for c in claims.values())
 
-    wunduhaka = claims["Yusuf Lakidende (demo)"]
+    wunduhaka = next(c for c in claims.values() if c.unit.code == "74.09.01.2020")
     assert (wunduhaka.unit.code, wunduhaka.status, wunduhaka.paid_amount) == (
         "74.09.01.2020",
         "paid",
@@ -29,6 +29,9 @@ def test_the_field_claims_are_seeded_once(db):
         august.entry_count == october.entry_count == 10
     )  # replaced: the village keeps ten officials
     assert not october.entries.filter(worker=wunduhaka.worker).exists()
+    december = Roster.objects.get(unit=wunduhaka.unit, period=date(2019, 12, 1))
+    assert december.entry_count == 10
+    assert not december.entries.filter(worker=wunduhaka.worker).exists()
 
     kolaka_timur = claims["Hasnah Rahman (demo)"]
     assert (kolaka_timur.unit.regency.code, kolaka_timur.paid_on.strftime("%Y-%m")) == (
