@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "enrollment",
     "mou",
     "claims",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,27 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "upload
 MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Roster files larger than this are refused with one message (100,000 rows are about 6 MB).
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
+# Long work (jobs/): Celery over Redis when CELERY_BROKER_URL is set; without it the same
+# code runs in-process, eagerly (the embedded default needs no broker). A job is acknowledged
+# only once it has finished, and requeued if its worker dies, so every job kind is idempotent.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is its Job row
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers a job whose worker vanished after this many seconds: longer than any job.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+}
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+# Roster files at least this large are previewed and imported as jobs with a progress bar
+# (10,000 rows are about 600 KB); smaller ones within the request, as before.
+ROSTER_JOB_MIN_BYTES = int(os.environ.get("ROSTER_JOB_MIN_BYTES", 512 * 1024))
 
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -24,6 +24,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from enrollment import jobs as roster_jobs
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
 from enrollment.imports.resources import (
@@ -185,7 +186,21 @@ class RosterAdmin(ScopedModelAdmin):
         if not self.can_upload(request):
             raise PermissionDenied
         form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and form.is_valid() and roster_jobs.is_large(
+            form.cleaned_data["file"].size
+        ):
+            try:
+                job = roster_jobs.roster_preview_start(
+                    unit=form.cleaned_data["unit"],
+                    period=form.cleaned_data["period"],
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except PermissionDenied as exc:
+                form.add_error("unit", str(exc))
+            else:
+                return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
+        elif request.method == "POST" and form.is_valid():
             try:
                 result = roster_preview(
                     unit=form.cleaned_data["unit"],
@@ -223,6 +238,9 @@ class RosterAdmin(ScopedModelAdmin):
         return TemplateResponse(request, "admin/enrollment/roster/upload_preview.html", context)
 
     def _confirm(self, request, upload):
+        if upload.status == RosterUpload.Status.PENDING and roster_jobs.is_large(upload.file.size):
+            job = roster_jobs.roster_import_start(upload=upload, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             result = roster_upload_confirm(upload=upload, by=request.user)
         except (ValidationError, PermissionDenied) as exc:

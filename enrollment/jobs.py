@@ -1,0 +1,91 @@
+"""Roster work as jobs (jobs/): a large file's preview and its import, with progress.
+
+The admin's upload page sends a file of at least `ROSTER_JOB_MIN_BYTES` here
+instead of previewing it within the request: the file is kept first (a pending
+`RosterUpload`, on the storage every web and worker machine shares), then a
+job checks it (`roster_upload_preview`) and the progress page opens the same
+preview page as before; confirming a large upload imports it in a job
+(`roster_upload_confirm`) that ends on the roster's page. Both call the one
+roster service; both are safe to run twice (a redelivered job).
+"""
+
+from django.conf import settings
+from django.urls import reverse
+
+from enrollment.models import Roster, RosterUpload
+from enrollment.services.rosters import (
+    roster_upload_confirm,
+    roster_upload_keep,
+    roster_upload_preview,
+)
+from jobs.models import Job
+from jobs.services import JobOutcome, job_start, register
+
+PREVIEW = "roster_preview"
+IMPORT = "roster_import"
+
+
+def is_large(size: int | None) -> bool:
+    return size is not None and size >= settings.ROSTER_JOB_MIN_BYTES
+
+
+def roster_preview_start(*, unit, period, upload, by) -> Job:
+    """Keep the file and check it in a job; the job's result page is the upload's preview."""
+    record = roster_upload_keep(unit=unit, period=period, upload=upload, by=by)
+    return job_start(PREVIEW, {"upload_id": record.pk}, by=by, unit=unit)
+
+
+def roster_import_start(*, upload: RosterUpload, by) -> Job:
+    """Import a kept upload in a job; its result page is the roster (or the preview if refused)."""
+    return job_start(IMPORT, {"upload_id": upload.pk}, by=by, unit=upload.unit)
+
+
+def _preview_url(upload: RosterUpload) -> str:
+    return reverse("admin:enrollment_roster_upload_preview", args=[upload.pk])
+
+
+def _upload(job: Job) -> RosterUpload:
+    return RosterUpload.objects.select_related("unit").get(pk=job.params["upload_id"])
+
+
+def run_preview(job: Job, progress) -> JobOutcome:
+    upload = _upload(job)
+    if upload.status == RosterUpload.Status.PENDING:
+        roster_upload_preview(upload=upload, by=job.owner, progress=progress)
+        upload.refresh_from_db()
+    summary = upload.summary or {}
+    return JobOutcome(
+        {"upload_id": upload.pk, "ok": bool(summary.get("ok")), "rows": upload.row_count},
+        _preview_url(upload),
+    )
+
+
+def run_import(job: Job, progress) -> JobOutcome:
+    upload = _upload(job)
+    if upload.status == RosterUpload.Status.PENDING:
+        result = roster_upload_confirm(upload=upload, by=job.owner, progress=progress)
+        upload.refresh_from_db()
+        if not result.ok:
+            return JobOutcome({"upload_id": upload.pk, "ok": False}, _preview_url(upload))
+    elif upload.status == RosterUpload.Status.REJECTED:
+        return JobOutcome({"upload_id": upload.pk, "ok": False}, _preview_url(upload))
+    # Imported now, or by an earlier attempt of this job: the roster holds the counts.
+    roster = Roster.objects.get(pk=upload.roster_id)
+    return JobOutcome(
+        {
+            "upload_id": upload.pk,
+            "ok": True,
+            "roster_id": roster.pk,
+            "entries": roster.entry_count,
+            "created": roster.created_count,
+            "updated": roster.updated_count,
+            "unchanged": roster.unchanged_count,
+            "left": roster.left_count,
+        },
+        reverse("admin:enrollment_roster_change", args=[roster.pk]),
+    )
+
+
+def register_kinds() -> None:
+    register(PREVIEW, run_preview)
+    register(IMPORT, run_import)
