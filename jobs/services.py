@@ -83,7 +83,7 @@ def job_start(kind: str, params: dict, *, by, unit=None) -> Job:
     from jobs.tasks import run_job
 
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        run_job.delay(job.pk)  # runs here and now; the job row holds the outcome
+        run_job.apply(args=[job.pk])  # here and now; the job row holds the outcome
         job.refresh_from_db()
     else:
         transaction.on_commit(partial(run_job.delay, job.pk))
