@@ -78,7 +78,7 @@ class Workers:
             f"--pidfile={pid_dir / f'celery-test-{os.getpid()}-{number}.pid'}",
         ]  # fmt: skip
         log = (self.log_dir / f"worker{number}.log").open("wb")
-        proc = subprocess.Popen(
+        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.procs.append(proc)
