@@ -106,6 +106,7 @@ def job_run(job_id: int) -> None:
         return
     job = Job.objects.select_related("owner", "unit").get(pk=job_id)
     handler = _HANDLERS[job.kind]
+    logger.info("job %s (%s) started, attempt %s", job.pk, job.kind, job.attempts)
     with translation.override(job.language):
         try:
             outcome = handler(job, Progress(job.pk))
@@ -116,6 +117,7 @@ def job_run(job_id: int) -> None:
             _finish(job, state=Job.State.FAILED, error=str(JOB_FAILED % {"job": job.pk}))
         else:
             _finish(job, state=Job.State.DONE, result=outcome.result, result_url=outcome.url)
+            logger.info("job %s (%s) done", job.pk, job.kind)
 
 
 def _message(exc) -> str:
