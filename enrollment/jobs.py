@@ -1,4 +1,4 @@
-"""Roster work as jobs (jobs/): a large file's preview and its import, with progress.
+"""Enrollment work as jobs (jobs/): a large roster's preview and import; a billing run.
 
 The admin's upload page sends a file of at least `ROSTER_JOB_MIN_BYTES` here
 instead of previewing it within the request: the file is kept first (a pending
@@ -9,20 +9,30 @@ preview page as before; confirming a large upload imports it in a job
 roster service; both are safe to run twice (a redelivered job).
 """
 
-from django.conf import settings
-from django.urls import reverse
+from dataclasses import asdict
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from bpjs_tracker.roles import scope_for
+from enrollment.billing.services import bills_generate
 from enrollment.models import Roster, RosterUpload
 from enrollment.services.rosters import (
+    month_start,
     roster_upload_confirm,
     roster_upload_keep,
     roster_upload_preview,
 )
 from jobs.models import Job
 from jobs.services import JobOutcome, job_start, register
+from regencies.models import Regency
 
 PREVIEW = "roster_preview"
 IMPORT = "roster_import"
+BILLING = "bills_generate"
+BILLING_NOT_ALLOWED = _("Hanya administrator provinsi yang dapat menjalankan penagihan.")
 
 
 def is_large(size: int | None) -> bool:
@@ -86,6 +96,36 @@ def run_import(job: Job, progress) -> JobOutcome:
     )
 
 
+def _require_province(by) -> None:
+    scope = scope_for(by)
+    if scope is None or not scope.is_province:
+        raise PermissionDenied(BILLING_NOT_ALLOWED)
+
+
+def bills_generate_start(*, period, regency: Regency | None = None, by) -> Job:
+    """A month's bills for the province (or one regency) in a job: the province admin only.
+
+    Not yet on a page: the billing admin (enrollment/billing/admin.py) can offer it.
+    """
+    _require_province(by)
+    params = {"period": f"{period:%Y-%m}", "regency_id": regency.pk if regency else None}
+    return job_start(BILLING, params, by=by)
+
+
+def run_billing(job: Job, progress) -> JobOutcome:
+    """bills_generate is all or nothing and idempotent: a second run changes nothing."""
+    _require_province(job.owner)
+    regency_id = job.params.get("regency_id")
+    regency = Regency.objects.get(pk=regency_id) if regency_id else None
+    result = bills_generate(period=month_start(job.params["period"]), regency=regency, by=job.owner)
+    progress(total=len(result.bill_ids), written=len(result.bill_ids))
+    summary = asdict(result)
+    summary["period"] = job.params["period"]
+    summary.pop("bill_ids")
+    return JobOutcome(summary, reverse("admin:enrollment_bill_changelist"))
+
+
 def register_kinds() -> None:
     register(PREVIEW, run_preview)
     register(IMPORT, run_import)
+    register(BILLING, run_billing)
