@@ -89,3 +89,19 @@ def test_an_unknown_kind_is_refused_before_anything_is_saved(world, opd_treasure
     with pytest.raises(ValueError):
         job_start("no_such_kind", {}, by=opd_treasurer)
     assert Job.objects.count() == 0
+
+
+def test_with_a_broker_the_job_is_queued_only_once_its_row_is_committed(
+    world, opd_treasurer, kinds, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from jobs import tasks
+
+    sent = []
+    monkeypatch.setattr(tasks.run_job, "delay", lambda job_id: sent.append(job_id))
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        job = job_start("test_counts", {}, by=opd_treasurer)
+        assert sent == []  # a worker must not look for a row it cannot see yet
+    assert len(callbacks) == 1 and sent == [job.pk]
+    job.refresh_from_db()
+    assert job.state == Job.State.QUEUED  # the worker runs it, not this process
