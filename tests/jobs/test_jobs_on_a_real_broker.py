@@ -59,6 +59,7 @@ class Workers:
     def __init__(self, log_dir: Path, media_root: Path):
         self.log_dir, self.media_root = log_dir, media_root
         self.procs: list[subprocess.Popen] = []
+        self.pidfiles: dict[int, Path] = {}
 
     def start(self) -> subprocess.Popen:
         db = connection.settings_dict
@@ -71,22 +72,25 @@ class Workers:
         }
         number = len(self.procs) + 1
         pid_dir = Path(os.environ.get("CELERY_TEST_PID_DIR", self.log_dir))
+        pidfile = pid_dir / f"celery-test-{os.getpid()}-{number}.pid"
         command = [
             sys.executable, "-m", "celery", "-A", "bpjs_tracker", "worker", "--pool=solo",
             "--without-gossip", "--without-mingle", "--loglevel=INFO",
             f"--hostname=test{number}-{os.getpid()}@%h",
-            f"--pidfile={pid_dir / f'celery-test-{os.getpid()}-{number}.pid'}",
+            f"--pidfile={pidfile}",
         ]  # fmt: skip
         log = (self.log_dir / f"worker{number}.log").open("wb")
         proc = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
         )
         self.procs.append(proc)
+        self.pidfiles[proc.pid] = pidfile
         return proc
 
     def kill(self, proc: subprocess.Popen) -> None:
         os.killpg(proc.pid, signal.SIGKILL)  # the machine dies: no warm shutdown, no ack
         proc.wait(timeout=10)
+        self.pidfiles[proc.pid].unlink(missing_ok=True)  # it cannot remove its own now
 
     def stop_all(self) -> None:
         for proc in self.procs:
