@@ -186,7 +186,9 @@ def report(env: Environment, seconds: float) -> str:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
-    errors = [f"  {e.method} {e.name}: {e.error} ×{e.occurrences}" for e in env.stats.errors.values()]
+    errors = [
+        f"  {e.method} {e.name}: {e.error} ×{e.occurrences}" for e in env.stats.errors.values()
+    ]
     return "\n".join(lines + (["errors:", *errors] if errors else []))
 
 

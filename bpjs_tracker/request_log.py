@@ -41,7 +41,9 @@ class RequestIdMiddleware:
         id_token = request_id_var.set(request_id)
         user = getattr(request, "user", None)
         user_token = user_var.set(
-            f"{user.pk}:{user.get_username()}" if user is not None and user.is_authenticated else "-"
+            f"{user.pk}:{user.get_username()}"
+            if user is not None and user.is_authenticated
+            else "-"
         )
         started = time.perf_counter()
         try:

@@ -173,6 +173,8 @@ if not CELERY_BROKER_URL:
 # Roster files at least this large are previewed and imported as jobs with a progress bar
 # (10,000 rows are about 600 KB); smaller ones within the request, as before.
 ROSTER_JOB_MIN_BYTES = int(os.environ.get("ROSTER_JOB_MIN_BYTES", 512 * 1024))
+# Rosters of at least this many entries are verified as jobs.
+ROSTER_JOB_MIN_ROWS = int(os.environ.get("ROSTER_JOB_MIN_ROWS", 8000))
 
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -186,11 +186,12 @@ class RosterAdmin(ScopedModelAdmin):
         if not self.can_upload(request):
             raise PermissionDenied
         form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
-        if request.method == "POST" and form.is_valid() and roster_jobs.is_large(
-            form.cleaned_data["file"].size
-        ):
+        if request.method == "POST" and form.is_valid():
+            # a large file is kept, then checked in a job (jobs/) behind a progress bar
+            large = roster_jobs.is_large(form.cleaned_data["file"].size)
+            start = roster_jobs.roster_preview_start if large else roster_preview
             try:
-                job = roster_jobs.roster_preview_start(
+                started = start(
                     unit=form.cleaned_data["unit"],
                     period=form.cleaned_data["period"],
                     upload=form.cleaned_data["file"],
@@ -199,19 +200,9 @@ class RosterAdmin(ScopedModelAdmin):
             except PermissionDenied as exc:
                 form.add_error("unit", str(exc))
             else:
-                return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
-        elif request.method == "POST" and form.is_valid():
-            try:
-                result = roster_preview(
-                    unit=form.cleaned_data["unit"],
-                    period=form.cleaned_data["period"],
-                    upload=form.cleaned_data["file"],
-                    by=request.user,
-                )
-            except PermissionDenied as exc:
-                form.add_error("unit", str(exc))
-            else:
-                url = reverse("admin:enrollment_roster_upload_preview", args=[result.upload.pk])
+                if large:
+                    return HttpResponseRedirect(reverse("jobs:progress", args=[started.pk]))
+                url = reverse("admin:enrollment_roster_upload_preview", args=[started.upload.pk])
                 return HttpResponseRedirect(url)
         context = self._context(request, title=_("Unggah roster"), form=form)
         return TemplateResponse(request, "admin/enrollment/roster/upload.html", context)
@@ -308,6 +299,9 @@ class RosterAdmin(ScopedModelAdmin):
         roster = self._roster(request, roster_id)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+        if roster.status == Roster.Status.SUBMITTED and roster_jobs.is_large_roster(roster):
+            job = roster_jobs.roster_verify_start(roster=roster, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             result = roster_verify(roster=roster, by=request.user)
         except (ValidationError, PermissionDenied) as exc:

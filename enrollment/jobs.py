@@ -1,4 +1,4 @@
-"""Enrollment work as jobs (jobs/): a large roster's preview and import; a billing run.
+"""Enrollment work as jobs (jobs/): a large roster's preview, import and verification; billing.
 
 The admin's upload page sends a file of at least `ROSTER_JOB_MIN_BYTES` here
 instead of previewing it within the request: the file is kept first (a pending
@@ -24,6 +24,7 @@ from enrollment.services.rosters import (
     roster_upload_confirm,
     roster_upload_keep,
     roster_upload_preview,
+    roster_verify,
 )
 from jobs.models import Job
 from jobs.services import JobOutcome, job_start, register
@@ -31,12 +32,17 @@ from regencies.models import Regency
 
 PREVIEW = "roster_preview"
 IMPORT = "roster_import"
+VERIFY = "roster_verify"
 BILLING = "bills_generate"
 BILLING_NOT_ALLOWED = _("Hanya administrator provinsi yang dapat menjalankan penagihan.")
 
 
 def is_large(size: int | None) -> bool:
     return size is not None and size >= settings.ROSTER_JOB_MIN_BYTES
+
+
+def is_large_roster(roster: Roster) -> bool:
+    return roster.entry_count >= settings.ROSTER_JOB_MIN_ROWS
 
 
 def roster_preview_start(*, unit, period, upload, by) -> Job:
@@ -48,6 +54,11 @@ def roster_preview_start(*, unit, period, upload, by) -> Job:
 def roster_import_start(*, upload: RosterUpload, by) -> Job:
     """Import a kept upload in a job; its result page is the roster (or the preview if refused)."""
     return job_start(IMPORT, {"upload_id": upload.pk}, by=by, unit=upload.unit)
+
+
+def roster_verify_start(*, roster: Roster, by) -> Job:
+    """Verify a large roster in a job (memberships and the month's bill); ends on the roster."""
+    return job_start(VERIFY, {"roster_id": roster.pk}, by=by, unit=roster.unit)
 
 
 def _preview_url(upload: RosterUpload) -> str:
@@ -96,6 +107,24 @@ def run_import(job: Job, progress) -> JobOutcome:
     )
 
 
+def run_verify(job: Job, progress) -> JobOutcome:
+    """roster_verify is one transaction, and verifying a verified roster changes nothing."""
+    roster = Roster.objects.select_related("unit").get(pk=job.params["roster_id"])
+    progress(total=roster.entry_count, read=roster.entry_count, checked=roster.entry_count)
+    result = roster_verify(roster=roster, by=job.owner)
+    progress(written=roster.entry_count)
+    return JobOutcome(
+        {
+            "roster_id": roster.pk,
+            "already": result.already,
+            "opened": result.opened,
+            "closed": result.closed,
+            "removed": result.removed,
+        },
+        reverse("admin:enrollment_roster_change", args=[roster.pk]),
+    )
+
+
 def _require_province(by) -> None:
     scope = scope_for(by)
     if scope is None or not scope.is_province:
@@ -128,4 +157,5 @@ def run_billing(job: Job, progress) -> JobOutcome:
 def register_kinds() -> None:
     register(PREVIEW, run_preview)
     register(IMPORT, run_import)
+    register(VERIFY, run_verify)
     register(BILLING, run_billing)

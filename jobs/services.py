@@ -92,9 +92,7 @@ def job_start(kind: str, params: dict, *, by, unit=None) -> Job:
 
 def job_run(job_id: int) -> None:
     """Run one job to its end; a job already done or failed is left alone (redelivery)."""
-    claimed = Job.objects.filter(
-        pk=job_id, state__in=[Job.State.QUEUED, Job.State.RUNNING]
-    ).update(
+    claimed = Job.objects.filter(pk=job_id, state__in=[Job.State.QUEUED, Job.State.RUNNING]).update(
         state=Job.State.RUNNING,
         attempts=F("attempts") + 1,
         started_at=timezone.now(),

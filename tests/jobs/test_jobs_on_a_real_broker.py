@@ -49,7 +49,9 @@ def ten_thousand_rows(name: str):
     for i in range(ROWS):
         birth = dt.date(1980, 1, 1) + dt.timedelta(days=i % 3000)
         nik = make_nik(i // 3000, birth_date=birth)
-        rows.append(worker_row(nik, f"Pekerja {i}", birth=f"{birth:%d-%m-%Y}", wage=str(2_500_000 + i)))
+        rows.append(
+            worker_row(nik, f"Pekerja {i}", birth=f"{birth:%d-%m-%Y}", wage=str(2_500_000 + i))
+        )
     return roster_csv(rows, name=name)
 
 
@@ -171,7 +173,8 @@ def test_a_10000_row_import_through_the_worker_equals_the_in_process_one(
     assert job.state == Job.State.DONE, job.error
     assert (job.rows_total, job.rows_read, job.rows_checked, job.rows_written) == (ROWS,) * 4
     assert any(state == "running" and 0 < read < ROWS for state, read, _c, _w in seen) or any(
-        state == "running" and checked == ROWS and written == 0 for state, _r, checked, written in seen
+        state == "running" and checked == ROWS and written == 0
+        for state, _r, checked, written in seen
     ), "no progress was seen while the job ran"
 
     # the same file, in-process, for another unit in another month (no double enrolment)

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from enrollment.jobs import IMPORT, PREVIEW
-from enrollment.models import Roster, RosterEntry, RosterUpload
+from enrollment.models import Membership, Roster, RosterEntry, RosterUpload
 from jobs.models import Job
 from jobs.services import job_run
 from tests.enrollment.conftest import roster_csv, sample, worker_row
@@ -127,3 +127,56 @@ def test_confirming_someone_elses_large_upload_fails_with_the_reason(
     assert job.state == Job.State.FAILED
     assert job.error == "Hanya pengunggah berkas yang dapat mengonfirmasi impornya."
     assert Roster.objects.count() == 0
+
+
+def test_a_large_roster_is_verified_in_a_job_and_again_changes_nothing(
+    client, world, branch_staff, opd_treasurer, settings, every_file_is_large
+):
+    client.force_login(opd_treasurer)
+    rows = [worker_row(make_nik(i), f"Pekerja {i}") for i in range(1, 4)]
+    _upload(client, world.kdi_dlhk, roster_csv(rows))
+    client.post(
+        reverse("admin:enrollment_roster_upload_preview", args=[RosterUpload.objects.get().pk])
+    )
+    roster = Roster.objects.get()
+    settings.ROSTER_JOB_MIN_ROWS = 3  # this roster's 3 entries are "large"
+    client.force_login(branch_staff)
+    response = client.post(reverse("admin:enrollment_roster_verify", args=[roster.pk]))
+    job = Job.objects.get(kind="roster_verify")
+    assert response["Location"] == reverse("jobs:progress", args=[job.pk])
+    assert job.state == Job.State.DONE, job.error
+    assert job.result == {
+        "roster_id": roster.pk,
+        "already": False,
+        "opened": 6,
+        "closed": 0,
+        "removed": 0,
+    }  # fmt: skip  (3 workers × JKK and JKM)
+    assert job.result_url == reverse("admin:enrollment_roster_change", args=[roster.pk])
+    roster.refresh_from_db()
+    assert roster.status == Roster.Status.VERIFIED
+    assert Membership.objects.filter(unit=world.kdi_dlhk).count() == 6
+
+    Job.objects.filter(pk=job.pk).update(state=Job.State.RUNNING)  # redelivered
+    job_run(job.pk)
+    job.refresh_from_db()
+    assert job.result["already"] is True and job.attempts == 2
+    assert Membership.objects.filter(unit=world.kdi_dlhk).count() == 6
+
+
+def test_a_treasurer_cannot_verify_through_a_job(
+    client, world, opd_treasurer, settings, every_file_is_large
+):
+    client.force_login(opd_treasurer)
+    _upload(client, world.kdi_dlhk, sample("good_roster.xlsx"))
+    client.post(
+        reverse("admin:enrollment_roster_upload_preview", args=[RosterUpload.objects.get().pk])
+    )
+    roster = Roster.objects.get()
+    settings.ROSTER_JOB_MIN_ROWS = 1
+    client.post(reverse("admin:enrollment_roster_verify", args=[roster.pk]))
+    job = Job.objects.get(kind="roster_verify")
+    assert job.state == Job.State.FAILED
+    assert job.error.startswith("Anda tidak berhak memverifikasi")
+    roster.refresh_from_db()
+    assert roster.status == Roster.Status.SUBMITTED
