@@ -105,3 +105,11 @@ def test_with_a_broker_the_job_is_queued_only_once_its_row_is_committed(
     assert len(callbacks) == 1 and sent == [job.pk]
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED  # the worker runs it, not this process
+
+
+def test_the_progress_page_of_a_failed_job_shows_why(client, world, opd_treasurer, kinds):
+    job = job_start("test_refuses", {}, by=opd_treasurer)
+    client.force_login(opd_treasurer)
+    page = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+    assert "Tulis alasan pengembalian agar bendahara tahu apa yang harus diperbaiki." in page
+    assert '<div id="job-error">' in page  # shown, not hidden

@@ -26,7 +26,7 @@
           window.location.assign(job.result_url);
         } else if (job.state === "failed") {
           var box = document.getElementById("job-error");
-          box.firstElementChild.textContent = job.error;
+          box.querySelector("li").textContent = job.error;
           box.hidden = false;
         } else {
           window.setTimeout(poll, 1000);
