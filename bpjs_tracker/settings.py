@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "enrollment",
     "mou",
     "claims",
+    "jobs",
 ]
 
 # The read-only JSON API (docs/api.md): session (the browser) or token (scripts), JSON only.
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bpjs_tracker.request_log.RequestIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -110,6 +112,15 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# A read replica for dashboards and reports (bpjs_tracker/db_router.py): only reads inside
+# `reading_from_replica()` go there. In tests it mirrors "default" (the same test database).
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["bpjs_tracker.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bpjs_tracker.User"
@@ -152,6 +163,34 @@ CLAIM_DOCUMENT_MAX_BYTES = int(os.environ.get("CLAIM_DOCUMENT_MAX_BYTES", 10 * 1
 # Roster files larger than this are refused with one message (100,000 rows are about 6 MB).
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
+# Long work (jobs/): Celery over Redis when CELERY_BROKER_URL is set; without it the same
+# code runs in-process, eagerly (the embedded default needs no broker). A job is acknowledged
+# only once it has finished, and requeued if its worker dies, so every job kind is idempotent.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_TASK_IGNORE_RESULT = True  # a job's outcome is its Job row
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # workers log through LOGGING below (JSON)
+# Redis redelivers a job whose worker vanished after this many seconds: longer than any job.
+# Each worker looks for such jobs every `unacked_restore_interval` seconds (one cheap query).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 2)),
+    "unacked_restore_throttle": 1,
+}
+if not CELERY_BROKER_URL:
+    CELERY_BROKER_URL = "memory://"
+# Roster files at least this large are previewed and imported as jobs with a progress bar
+# (10,000 rows are about 600 KB); smaller ones within the request, as before.
+ROSTER_JOB_MIN_BYTES = int(os.environ.get("ROSTER_JOB_MIN_BYTES", 512 * 1024))
+# Rosters of at least this many entries are verified as jobs.
+ROSTER_JOB_MIN_ROWS = int(os.environ.get("ROSTER_JOB_MIN_ROWS", 8000))
+
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
@@ -171,10 +210,29 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer's health check speaks plain HTTP
 
+# Logs: one JSON object a line with the request id and user (bpjs_tracker/request_log.py),
+# the default when DEBUG is off; DJANGO_LOG_FORMAT=text for plain lines.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request": {"()": "bpjs_tracker.request_log.RequestContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(user)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(user)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }

@@ -25,6 +25,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from enrollment import jobs as roster_jobs
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.billing.lapse import cover_summary
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
@@ -188,8 +189,11 @@ class RosterAdmin(ScopedModelAdmin):
             raise PermissionDenied
         form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
         if request.method == "POST" and form.is_valid():
+            # a large file is kept, then checked in a job (jobs/) behind a progress bar
+            large = roster_jobs.is_large(form.cleaned_data["file"].size)
+            start = roster_jobs.roster_preview_start if large else roster_preview
             try:
-                result = roster_preview(
+                started = start(
                     unit=form.cleaned_data["unit"],
                     period=form.cleaned_data["period"],
                     upload=form.cleaned_data["file"],
@@ -198,7 +202,9 @@ class RosterAdmin(ScopedModelAdmin):
             except PermissionDenied as exc:
                 form.add_error("unit", str(exc))
             else:
-                url = reverse("admin:enrollment_roster_upload_preview", args=[result.upload.pk])
+                if large:
+                    return HttpResponseRedirect(reverse("jobs:progress", args=[started.pk]))
+                url = reverse("admin:enrollment_roster_upload_preview", args=[started.upload.pk])
                 return HttpResponseRedirect(url)
         context = self._context(request, title=_("Unggah roster"), form=form)
         return TemplateResponse(request, "admin/enrollment/roster/upload.html", context)
@@ -225,6 +231,9 @@ class RosterAdmin(ScopedModelAdmin):
         return TemplateResponse(request, "admin/enrollment/roster/upload_preview.html", context)
 
     def _confirm(self, request, upload):
+        if upload.status == RosterUpload.Status.PENDING and roster_jobs.is_large(upload.file.size):
+            job = roster_jobs.roster_import_start(upload=upload, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             result = roster_upload_confirm(upload=upload, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
@@ -292,6 +301,9 @@ class RosterAdmin(ScopedModelAdmin):
         roster = self._roster(request, roster_id)
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+        if roster.status == Roster.Status.SUBMITTED and roster_jobs.is_large_roster(roster):
+            job = roster_jobs.roster_verify_start(roster=roster, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             result = roster_verify(roster=roster, by=request.user)
         except (ValidationError, PermissionDenied) as exc:

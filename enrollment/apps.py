@@ -12,3 +12,7 @@ class EnrollmentConfig(AppConfig):
         from regencies.services import register_reference_loader
 
         register_reference_loader("contribution_rules", contribution_rules_load)
+
+        from enrollment.jobs import register_kinds
+
+        register_kinds()

@@ -14,6 +14,7 @@ roster's history.
 """
 
 import time
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -72,6 +73,11 @@ TRANSITIONS = {
 COMPARED_FIELDS = ("name", "birth_date", "sex", "position", "segment", "wage", "start_date", "kpj")
 WORKER_FIELDS = ("name", "birth_date", "sex")
 SUMMARY_LIMIT = 1000  # rows of each list kept in an upload's stored preview
+PROGRESS_EVERY = 5000  # rows between two progress reports while a file is read
+
+# `progress(total=…, read=…, checked=…, written=…)`: counts for a job's progress bar (jobs/),
+# called outside the write transaction; None (the default) reports nothing.
+ProgressCallback = Callable[..., None] | None
 
 
 def month_start(value: date | str) -> date:
@@ -209,7 +215,13 @@ def _read_upload(upload) -> tuple[bytes, str]:
 
 
 def roster_import(
-    *, unit: WorkUnit, period: date, upload, by=None, dry_run: bool = False
+    *,
+    unit: WorkUnit,
+    period: date,
+    upload,
+    by=None,
+    dry_run: bool = False,
+    progress: ProgressCallback = None,
 ) -> RosterImportResult:
     """Replace the unit's roster for `period` with the uploaded file, all or nothing.
 
@@ -224,27 +236,54 @@ def roster_import(
     if not dry_run:
         record = _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
     kept = time.perf_counter() - started
-    result = _run(unit=unit, period=period, data=data, filename=filename, by=by, record=record)
+    result = _run(
+        unit=unit,
+        period=period,
+        data=data,
+        filename=filename,
+        by=by,
+        record=record,
+        progress=progress,
+    )
     result.timings["keep"] = kept
     return result
 
 
 def roster_preview(*, unit: WorkUnit, period: date, upload, by) -> RosterImportResult:
     """Check the file and show what importing it would change; keep it for the confirm step."""
+    record = roster_upload_keep(unit=unit, period=period, upload=upload, by=by)
+    return roster_upload_preview(upload=record, by=by)
+
+
+def roster_upload_keep(*, unit: WorkUnit, period: date, upload, by) -> RosterUpload:
+    """Keep an uploaded file, unchecked, for a preview that runs later (a job, jobs/)."""
     period = month_start(period)
     _require_can_upload(unit=unit, by=by)
     data, filename = _read_upload(upload)
-    record = _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
+    return _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
+
+
+def roster_upload_preview(
+    *, upload: RosterUpload, by, progress: ProgressCallback = None
+) -> RosterImportResult:
+    """The preview of a kept upload: check every row, compare, store the summary on it."""
+    unit, period = upload.unit, upload.period
+    _require_can_upload(unit=unit, by=by)
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    filename = upload.original_name or Path(upload.file.name).name
     prefetch = _start_prefetch(unit, period)
-    result = _check(unit=unit, period=period, data=data, filename=filename)
+    result = _check(unit=unit, period=period, data=data, filename=filename, progress=progress)
     if result.ok:
         _plan(result, prefetch)
     result.dry_run = True
-    _record_outcome(record, result, imported=False)
+    _record_outcome(upload, result, imported=False)
     return result
 
 
-def roster_upload_confirm(*, upload: RosterUpload, by) -> RosterImportResult:
+def roster_upload_confirm(
+    *, upload: RosterUpload, by, progress: ProgressCallback = None
+) -> RosterImportResult:
     """Import a previewed upload: only its uploader, only while it waits for confirmation."""
     if upload.status != RosterUpload.Status.PENDING:
         raise ValidationError(
@@ -274,6 +313,7 @@ def roster_upload_confirm(*, upload: RosterUpload, by) -> RosterImportResult:
         filename=upload.original_name or Path(upload.file.name).name,
         by=by,
         record=upload,
+        progress=progress,
     )
 
 
@@ -299,9 +339,9 @@ def _record_outcome(record: RosterUpload | None, result: RosterImportResult, *, 
     record.save()
 
 
-def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
+def _run(*, unit, period, data, filename, by, record, progress=None) -> RosterImportResult:
     prefetch = _start_prefetch(unit, period)
-    result = _check(unit=unit, period=period, data=data, filename=filename)
+    result = _check(unit=unit, period=period, data=data, filename=filename, progress=progress)
     result.dry_run = record is None
     if not result.ok or record is None:
         if result.ok:
@@ -315,6 +355,11 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
             WorkUnit.objects.select_for_update().only("pk").get(pk=unit.pk)
             plan = _plan(result, prefetch)
             _write(result, plan, by=by, record=record)
+            # Imported with the roster or not at all: a job retried after its worker died
+            # between this commit and the outcome recorded below finds the upload imported.
+            RosterUpload.objects.filter(pk=record.pk).update(
+                status=RosterUpload.Status.IMPORTED, roster=result.roster
+            )
             # A re-upload puts the month back to "submitted": the dashboard's roster column.
             summary_refresh(unit_ids=[unit.pk], since=period, until=period, coverage=False)
             started = time.perf_counter()
@@ -323,6 +368,8 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
         record.save(update_fields=["status", "updated_at"])
         raise
     result.timings["commit"] = time.perf_counter() - started  # deferred FK checks run here
+    if progress is not None:
+        progress(written=len(result.rows))
     result.rows = []  # free the memory; the counts and changes stay
     started = time.perf_counter()
     _record_outcome(record, result, imported=True)
@@ -337,7 +384,15 @@ def _known_regencies() -> frozenset[str]:
     return frozenset(Regency.objects.filter(code__startswith="74.").values_list("code", flat=True))
 
 
-def _check(*, unit, period, data, filename) -> RosterImportResult:
+def _counted(rows: Iterable, progress) -> Iterable:
+    """The sheet's rows, reporting how many were read every PROGRESS_EVERY rows."""
+    for count, row in enumerate(rows, start=1):
+        if count % PROGRESS_EVERY == 0:
+            progress(read=count)
+        yield row
+
+
+def _check(*, unit, period, data, filename, progress=None) -> RosterImportResult:
     started = time.perf_counter()
     sheet = read_roster_file(data, filename=filename)
     result = RosterImportResult(
@@ -352,6 +407,8 @@ def _check(*, unit, period, data, filename) -> RosterImportResult:
     if not sheet.readable:
         return result
     started = time.perf_counter()
+    if progress is not None:
+        sheet.rows = _counted(sheet.rows, progress)
     checked = check_rows(
         sheet,
         unit_kind=unit.kind,
@@ -362,6 +419,9 @@ def _check(*, unit, period, data, filename) -> RosterImportResult:
     result.rows, result.row_count = checked.rows, checked.row_count
     result.problems.extend(checked.problems)
     result.timings["validate"] = time.perf_counter() - started
+    if progress is not None:
+        count = checked.row_count
+        progress(total=count, read=count, checked=count)
     return result
 
 
