@@ -477,10 +477,18 @@ class WorkerAdmin(ScopedModelAdmin):
     search_fields = ("nik", "name")
     readonly_fields = ("cover_today",)
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # cover_today names only units in the viewer's scope
+        return obj
+
     @admin.display(description=_("perlindungan hari ini"))
     def cover_today(self, obj):
         """JKK + JKM active and, for BPU, not lapsed through arrears (enrollment/billing/lapse.py)."""
-        return cover_summary(obj, timezone.localdate()) if obj and obj.pk else "—"
+        if not obj or not obj.pk:
+            return "—"
+        return cover_summary(obj, timezone.localdate(), user=getattr(obj, "viewer", None))
 
     def has_add_permission(self, request):
         return False  # workers arrive with a roster
@@ -500,10 +508,18 @@ class MembershipAdmin(ExportMixin, ScopedModelAdmin):
     def has_add_permission(self, request):
         return False  # memberships follow verified rosters
 
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None:
+            obj.viewer = request.user  # cover_today names only units in the viewer's scope
+        return obj
+
     @admin.display(description=_("perlindungan pekerja hari ini"))
     def cover_today(self, obj):
         """Includes the BPU lapse through the unit's arrears (enrollment/billing/lapse.py)."""
-        return cover_summary(obj.worker_id, timezone.localdate()) if obj and obj.pk else "—"
+        if not obj or not obj.pk:
+            return "—"
+        return cover_summary(obj.worker_id, timezone.localdate(), user=getattr(obj, "viewer", None))
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from enrollment.billing.arithmetic import SEGMENT_BASIS, add_months, month_start
 from enrollment.models import Bill, BillLine, Membership, PaymentAllocation, Programme, Worker
+from regencies.models import WorkUnit
 
 MONTHS_TO_LAPSE = 3
 BPU_SEGMENTS = tuple(segment for segment, basis in SEGMENT_BASIS.items() if basis == "bpu")
@@ -209,6 +210,7 @@ class Cover:
     bpu_inactive: bool
     inactive_since: date | None
     reasons: list[str] = field(default_factory=list)
+    lapsed_unit: WorkUnit | None = None  # the unit whose BPU arrears lapsed the member
 
 
 def cover_on(worker: Worker | int, day: date) -> Cover:
@@ -255,6 +257,7 @@ def cover_on(worker: Worker | int, day: date) -> Cover:
         bpu_inactive=inactive_since is not None,
         inactive_since=inactive_since,
         reasons=reasons,
+        lapsed_unit=lapsed_unit,
     )
 
 
@@ -281,9 +284,23 @@ def unit_bpu_state(unit_id: int, day: date) -> str:
     return _("Peserta BPU aktif.")
 
 
-def cover_summary(worker: Worker | int, day: date) -> str:
-    """One line for the worker and membership pages: covered on `day`, or why not."""
+def cover_summary(worker: Worker | int, day: date, *, user=None) -> str:
+    """One line for the worker and membership pages: covered on `day`, or why not.
+
+    With `user`, a lapse through a unit outside the user's scope is told without its code.
+    """
     cover = cover_on(worker, day)
     if cover.covered:
         return _("Terlindungi JKK dan JKM pada %(day)s.") % {"day": f"{day:%d-%m-%Y}"}
-    return " ".join(cover.reasons)
+    reasons = cover.reasons
+    unit = cover.lapsed_unit
+    if user is not None and unit is not None:
+        if not WorkUnit.objects.visible_to(user).filter(pk=unit.pk).exists():
+            reasons = [r for r in reasons if unit.code not in r] + [
+                _(
+                    "Kepesertaan BPU tidak aktif sejak %(since)s karena tunggakan iuran BPU "
+                    "unit kerja lain."
+                )
+                % {"since": f"{cover.inactive_since:%d-%m-%Y}"}
+            ]
+    return " ".join(reasons)

@@ -212,3 +212,21 @@ def test_the_set_and_cover_on_agree_day_by_day(bpu_unit):
         from_set = bpu_inactive_worker_ids(day)
         one_by_one = {w.pk for w in (worker, other) if cover_on(w, day).bpu_inactive}
         assert from_set == one_by_one, day
+
+
+def test_a_lapse_through_a_unit_out_of_scope_is_told_without_its_code(bpu_unit, client, world):
+    from django.urls import reverse
+
+    from bpjs_tracker.roles import Role
+
+    unit, worker = bpu_unit  # a Konawe Utara village; the worker also works for a Kendari OPD
+    roster = verified_roster(world.kdi_dlhk, date(2025, 4, 1), [])
+    factories.RosterEntryFactory(roster=roster, worker=worker)
+    client.force_login(world.user(Role.OPD_TREASURER))
+    content = client.get(reverse("admin:enrollment_worker_change", args=[worker.pk])).content
+    content = content.decode()
+    assert (
+        "Kepesertaan BPU tidak aktif sejak 01-04-2025 karena tunggakan iuran BPU unit kerja lain"
+        in content
+    )
+    assert unit.code not in content
