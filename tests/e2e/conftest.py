@@ -1,0 +1,151 @@
+"""Real-browser journeys: Playwright drives the system Chromium against `live_server`.
+
+No browser is downloaded: the journeys use the Debian `chromium` package
+(`/usr/bin/chromium`, or `E2E_CHROMIUM`). Without it they are skipped, unless
+`E2E_REQUIRED=1` (what `.ci/run` sets), which turns the skip into a failure.
+
+Every journey module sets `pytestmark = JOURNEY` (the `e2e` marker and a transactional
+database). It is a transactional test (the live server answers from another
+thread, so it must see committed rows); the flush at its end empties the
+database, so the reference data (regions, rates, roles) is loaded again at the
+start of each journey and after the last one. Screenshots go to `var/e2e/`
+(git-ignored; `E2E_ARTIFACTS` moves them).
+"""
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Playwright's sync API keeps an event loop in the test's thread; the ORM calls a journey
+# makes between browser steps are synchronous and safe, so Django's guard is lifted here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "var" / "e2e"))
+PASSWORD = "sandi-uji"  # tests.factories.UserFactory's password
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+JOURNEY = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def _chromium() -> str | None:
+    candidate = os.environ.get("E2E_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+    return candidate if Path(candidate).exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        message = "no system Chromium (apt-get install chromium, or set E2E_CHROMIUM)"
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="package", autouse=True)
+def reference_data_restored(django_db_blocker):
+    """The last journey's flush leaves an empty database; put the session's data back."""
+    yield
+    from bpjs_tracker.roles import sync_roles
+    from regencies.services import reference_load
+
+    with django_db_blocker.unblock():
+        reference_load()
+        sync_roles()
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Regions, offices, rates and role groups, as the session loaded them."""
+    from bpjs_tracker.roles import sync_roles
+    from regencies.models import Regency
+    from regencies.services import reference_load
+
+    if not Regency.objects.exists():
+        reference_load()
+    sync_roles()
+
+
+@pytest.fixture
+def artifacts(request) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def open_page(browser, live_server, artifacts, request):
+    """`open_page(width=390)` → a fresh browser context (own cookies) and its page."""
+    contexts = []
+
+    def make(*, viewport=DESKTOP):
+        context = browser.new_context(
+            base_url=live_server.url,
+            viewport=viewport,
+            locale="id-ID",
+            timezone_id="Asia/Makassar",
+            accept_downloads=True,
+        )
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.js_errors = errors
+        return page
+
+    yield make
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for number, context in enumerate(contexts):
+        if failed:  # what the browser showed when the journey broke
+            for page in context.pages:
+                page.screenshot(path=artifacts / f"{request.node.name}-FAILED-{number}.png",
+                                full_page=True)
+        context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/admin/login/")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def log_out(page) -> None:
+    page.locator("#logout-form button").click()
+    page.wait_for_load_state()
+
+
+def screenshot(page, artifacts: Path, name: str) -> Path:
+    """A full-page screenshot kept as the journey's artifact."""
+    path = artifacts / f"{name}.png"
+    page.screenshot(path=path, full_page=True)
+    return path
+
+
+def page_is_not_wider_than_viewport(page) -> bool:
+    """Nothing makes the page scroll sideways (wide tables scroll inside their own box)."""
+    return page.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+    )
