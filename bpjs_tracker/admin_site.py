@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from bpjs_tracker.forms import LoginForm
 from bpjs_tracker.roles import scope_for
 
 # Apps in the order of the daily job (STYLE.md §11).
@@ -37,6 +38,9 @@ class BpjsAdminSite(admin.AdminSite):
     site_header = _("Pemantauan Kepesertaan BPJS Ketenagakerjaan")
     site_title = _("BPJS Tracker")
     index_title = _("Dasbor")
+    # No "view site" link: the admin is the whole site, and the link led back to it.
+    site_url = None
+    login_form = LoginForm
 
     def has_permission(self, request):
         """Anyone active with a role and scope may enter; what they see is up to the scope."""

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,6 +25,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from bpjs_tracker.money import format_rupiah
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
 from enrollment.imports.resources import (
@@ -33,7 +35,12 @@ from enrollment.imports.resources import (
 )
 from enrollment.imports.template import error_workbook, roster_template
 from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
-from enrollment.selectors import roster_changes, roster_double_enrolments
+from enrollment.selectors import (
+    describe_changes,
+    roster_changes,
+    roster_double_enrolments,
+    roster_verify_effect,
+)
 from enrollment.services.memberships import membership_kpj_import
 from enrollment.services.rosters import (
     roster_import,
@@ -106,16 +113,16 @@ class RosterAdmin(ScopedModelAdmin):
         "status",
         "return_reason",
         "original_name",
-        "uploaded_by",
-        "verified_by",
+        "uploaded_by_name",
+        "verified_by_name",
         "verified_at",
         ("entry_count", "created_count", "updated_count", "unchanged_count", "left_count"),
         "created_at",
         "updated_at",
     )
     readonly_fields = [
-        "unit", "period", "status", "return_reason", "original_name", "uploaded_by",
-        "verified_by", "verified_at", "entry_count", "created_count", "updated_count",
+        "unit", "period", "status", "return_reason", "original_name", "uploaded_by_name",
+        "verified_by_name", "verified_at", "entry_count", "created_count", "updated_count",
         "unchanged_count", "left_count", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["verify_selected"]
@@ -125,6 +132,16 @@ class RosterAdmin(ScopedModelAdmin):
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
         return f"{obj.period:%Y-%m}"
+
+    # A person's name, not a link: the user pages are the administrator's, and a link there
+    # led a treasurer to a bare "403 Forbidden".
+    @admin.display(description=_("diunggah oleh"))
+    def uploaded_by_name(self, obj):
+        return person_name(obj.uploaded_by)
+
+    @admin.display(description=_("diverifikasi oleh"))
+    def verified_by_name(self, obj):
+        return person_name(obj.verified_by)
 
     def has_add_permission(self, request):
         return False  # rosters arrive through the upload page, never the bare form
@@ -211,20 +228,30 @@ class RosterAdmin(ScopedModelAdmin):
             and summary.get("ok")
             and upload.uploaded_by_id == request.user.pk
         )
+        changes = [
+            {**c, "description": describe_changes(c.get("changes") or {}),
+             "wage_shown": format_rupiah(c.get("wage"))}
+            for c in summary.get("changes", [])
+        ]  # fmt: skip
         context = self._context(
             request,
-            title=_("Pratinjau roster %(unit)s %(period)s")
-            % {"unit": upload.unit.code, "period": f"{upload.period:%Y-%m}"},
+            title=_("Pratinjau roster %(unit)s, %(period)s")
+            % {"unit": upload.unit.name, "period": f"{upload.period:%m-%Y}"},
             upload=upload,
             summary=summary,
-            changes_by_kind=_group(summary.get("changes", []), "kind"),
+            changes_by_kind=_group(changes, "kind"),
             can_confirm=can_confirm,
+            suspect=summary.get("suspect") or [],
+            contribution=_contribution_context(summary.get("contribution")),
+            uploaded_by=person_name(upload.uploaded_by) or _("sistem"),
         )
         return TemplateResponse(request, "admin/enrollment/roster/upload_preview.html", context)
 
     def _confirm(self, request, upload):
         try:
-            result = roster_upload_confirm(upload=upload, by=request.user)
+            result = roster_upload_confirm(
+                upload=upload, by=request.user, typed=request.POST.get("confirm_text", "")
+            )
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, _first_message(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
@@ -278,7 +305,16 @@ class RosterAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Verifikasi roster terpilih"), permissions=["change"])
     def verify_selected(self, request, queryset):
-        for roster in queryset.select_related("unit"):
+        rosters = list(queryset.select_related("unit"))
+        if request.POST.get("confirmed") != "1":  # first ask, saying what will happen to whom
+            context = self._context(
+                request,
+                title=_("Verifikasi roster"),
+                rosters=[(r, roster_verify_effect(roster=r)) for r in rosters],
+                action_checkbox_name=ACTION_CHECKBOX_NAME,
+            )
+            return TemplateResponse(request, "admin/enrollment/roster/verify.html", context)
+        for roster in rosters:
             try:
                 result = roster_verify(roster=roster, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
@@ -287,9 +323,18 @@ class RosterAdmin(ScopedModelAdmin):
             self.message_user(request, _verified_message(result), messages.SUCCESS)
 
     def verify_view(self, request, roster_id):
+        """GET: what verifying will do, in people, and a button; POST: verify."""
         roster = self._roster(request, roster_id)
+        if not self.has_change_permission(request, roster):
+            raise PermissionDenied
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+            context = self._context(
+                request,
+                title=_("Verifikasi roster %(roster)s") % {"roster": roster},
+                rosters=[(roster, roster_verify_effect(roster=roster))],
+                roster=roster,
+            )
+            return TemplateResponse(request, "admin/enrollment/roster/verify.html", context)
         try:
             result = roster_verify(roster=roster, by=request.user)
         except (ValidationError, PermissionDenied) as exc:
@@ -369,12 +414,36 @@ class RosterAdmin(ScopedModelAdmin):
 
 
 def _verified_message(result) -> str:
+    """In people, as an officer counts them, not in programme memberships."""
     if result.already:
         return _g("%(roster)s sudah terverifikasi.") % {"roster": result.roster}
-    return _g("%(roster)s terverifikasi: %(opened)s kepesertaan dibuka, %(closed)s diakhiri.") % {
+    return _g(
+        "%(roster)s terverifikasi: %(started)s pekerja mulai terlindungi (JKK + JKM), "
+        "%(ended)s pekerja berhenti terlindungi."
+    ) % {
         "roster": result.roster,
-        "opened": result.opened,
-        "closed": result.closed,
+        "started": result.workers_started,
+        "ended": result.workers_ended,
+    }
+
+
+def person_name(user) -> str:
+    """A user as people call them: full name, else the user name ("" for none)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _contribution_context(pair) -> dict | None:
+    """The monthly contribution before and after the upload, formatted, with the change."""
+    if not pair:
+        return None
+    before, after = pair
+    change = after - before
+    return {
+        "before": format_rupiah(before),
+        "after": format_rupiah(after),
+        "change": ("+" if change > 0 else "") + format_rupiah(change),
     }
 
 

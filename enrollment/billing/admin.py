@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
-from bpjs_tracker.money import format_rupiah
+from bpjs_tracker.money import format_percent, format_rupiah
 from enrollment.billing.exports import forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
 from enrollment.billing.selectors import (
@@ -326,7 +326,7 @@ class BillAdmin(ScopedModelAdmin):
         return _("%(fine)s (%(months)s bln × %(pct)s%%)") % {
             "fine": format_rupiah(statement.fine),
             "months": len(statement.fine_months),
-            "pct": statement.fine_percent,
+            "pct": format_percent(statement.fine_percent).rstrip("%"),
         }
 
     @admin.display(description=gettext_lazy("status"))

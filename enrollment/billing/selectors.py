@@ -7,6 +7,7 @@ rules, never stored. Everything starts from `visible_to(user)`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -380,3 +381,38 @@ def budget_forecast(
         regencies=list(by_regency.values()),
         rates=sorted(used_rates.values(), key=lambda r: (r.programme, r.basis, r.risk_class)),
     )
+
+
+def contribution_estimate(
+    *, unit: WorkUnit, period: date, lines: Iterable[tuple[str, int, date]]
+) -> int:
+    """A unit's monthly contribution (JKK + JKM, after relief) for `lines` (segment, wage, TMT).
+
+    The same rule as a bill's lines (per worker and programme, whole Rupiah, half up;
+    a TMT after the month is not billed), without the first-months-in-full exception for
+    participants new since a relief, which needs a verified history: an estimate for the
+    roster preview, not a bill.
+    """
+    rules = period_rules(period)
+    terms = {(row.segment, row.risk_class): row.parts for row in rules.matrix}
+    last_day = billing.month_end(period)
+    total = 0
+    for segment, wage, start_date in lines:
+        if start_date and start_date > last_day:
+            continue
+        for part in terms.get((segment, unit.jkk_risk_class), ()):
+            rate = part.rate
+            if rate is None:
+                continue
+            gross = billing.contribution_for(
+                wage=wage,
+                rate=billing.RateTerms(
+                    kind=rate.kind,
+                    percent=rate.percent,
+                    amount=rate.amount,
+                    minimum=rate.minimum or 0,
+                    maximum=rate.maximum,
+                ),
+            )
+            total += billing.percent_of(gross, Decimal(part.keep_ppm) / 10_000)
+    return total

@@ -13,7 +13,6 @@ start of each journey and after the last one. Screenshots go to `var/e2e/`
 """
 
 import os
-import re
 import shutil
 from pathlib import Path
 
