@@ -6,6 +6,7 @@ only reads forms and renders results.
 """
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.contrib import admin, messages
@@ -18,6 +19,7 @@ from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirec
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -236,7 +238,8 @@ class RosterAdmin(ScopedModelAdmin):
         context = self._context(
             request,
             title=_("Pratinjau roster %(unit)s, %(period)s")
-            % {"unit": upload.unit.name, "period": f"{upload.period:%m-%Y}"},
+            % {"unit": upload.unit.name, "period": date_format(upload.period, "F Y")},
+            compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
             changes_by_kind=_group(changes, "kind"),
@@ -432,6 +435,11 @@ def person_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
+
+
+def _month_label(iso_day: str | None) -> str:
+    """"2026-10-01" → "Oktober 2026" (the active language's month name)."""
+    return date_format(date.fromisoformat(iso_day), "F Y") if iso_day else ""
 
 
 def _contribution_context(pair) -> dict | None:

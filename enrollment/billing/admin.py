@@ -145,6 +145,15 @@ class ReadOnlyInline(ScopedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # The row's own text (e.g. "74.71-DLHK 2026-11 7471…: 14580") repeats its columns,
+    # unformatted; base_site.html hides it for these computed rows.
+    classes = ["computed-rows"]
+
+    def has_view_permission(self, request, obj=None):
+        """Computed rows of a bill or payment: whoever may see it sees them. No role holds a
+        permission on the row models, so the treasurer's bill page had no lines at all."""
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -148,3 +148,39 @@ def page_is_not_wider_than_viewport(page) -> bool:
     return page.evaluate(
         "document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
     )
+
+
+def expect_no_sideways_scroll(page) -> None:
+    assert page_is_not_wider_than_viewport(page), (
+        f"{page.url} is wider than the {page.viewport_size['width']} px viewport"
+    )
+
+
+def workbook_from_download(download):
+    """The downloaded .xlsx, opened (Playwright keeps downloads under names without suffix)."""
+    import io
+
+    from openpyxl import load_workbook
+
+    assert download.suggested_filename.endswith(".xlsx"), download.suggested_filename
+    return load_workbook(io.BytesIO(Path(download.path()).read_bytes()))
+
+
+def person(username: str, first_name: str, last_name: str, **kwargs):
+    """A user with a role, a scope and a name of their own (the greeting shows it)."""
+    from tests import factories
+
+    return factories.UserFactory(
+        username=username, first_name=first_name, last_name=last_name, **kwargs
+    )
+
+
+def verified_roster(unit, period, rows):
+    """A unit's roster for `period`, imported and verified through the services."""
+    from enrollment.services.rosters import roster_import, roster_verify
+    from tests.enrollment.conftest import roster_csv
+
+    result = roster_import(unit=unit, period=period, upload=roster_csv(rows))
+    assert result.ok, result.errors
+    roster_verify(roster=result.roster)
+    return result.roster
