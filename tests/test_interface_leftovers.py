@@ -63,3 +63,24 @@ def test_demo_workers_names_match_their_sex():
     men = ("La Ode", "Andi", "Muhammad", "Ahmad", "Rahmat", "Irwan", "Yusuf", "Baso", "Agus")
     for _nik, name, _birth, sex, *_rest in demo_rows(0, 300, ["Staf"]):
         assert name.startswith(women if sex == "P" else men), (name, sex)
+
+
+def test_a_user_given_a_role_in_the_user_form_can_log_in(client, world):
+    from bpjs_tracker.models import User
+    from bpjs_tracker.roles import Role
+
+    user = User.objects.create_user("sekda_baru", password="sandi-baru", is_staff=False)
+    user.role, user.regency = Role.SEKDA, world.konut
+    user.save()  # what the user form saves: no is_staff
+
+    page = client.post(reverse("admin:login"), {"username": "sekda_baru", "password": "sandi-baru"})
+
+    assert page.status_code == 302 and client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_user_without_a_role_is_told_so_at_login(client, world):
+    from bpjs_tracker.models import User
+
+    User.objects.create_user("tanpa_peran", password="sandi-baru", is_staff=True)
+    page = client.post(reverse("admin:login"), {"username": "tanpa_peran", "password": "sandi-baru"})
+    assert "belum diberi peran" in page.content.decode()

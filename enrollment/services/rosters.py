@@ -291,7 +291,7 @@ def roster_upload_confirm(*, upload: RosterUpload, by, typed: str = "") -> Roste
     if summary.get("suspect") and not confirmation_matches(upload, typed):
         unit = upload.unit
         raise ValidationError(
-            CONFIRM_TYPE_UNIT % {"unit": unit.code, "name": unit.name, "code": unit.code},
+            CONFIRM_TYPE_UNIT % {"unit": unit.name, "name": unit.name, "code": unit.code},
             code="needs_typed_confirmation",
         )
     newer = RosterUpload.objects.filter(

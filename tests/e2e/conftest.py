@@ -111,8 +111,9 @@ def open_page(browser, live_server, artifacts, request):
     for number, context in enumerate(contexts):
         if failed:  # what the browser showed when the journey broke
             for page in context.pages:
-                page.screenshot(path=artifacts / f"{request.node.name}-FAILED-{number}.png",
-                                full_page=True)
+                page.screenshot(
+                    path=artifacts / f"{request.node.name}-FAILED-{number}.png", full_page=True
+                )
         context.close()
 
 

@@ -47,7 +47,9 @@ def dlhk(reference_data):
         regency=Regency.objects.get(code="74.71"), code="74.71-DLHK", name="Dinas Lingkungan Hidup"
     )
     verified_roster(
-        unit, LAST_MONTH, [worker_row(ANI, "Ani"), worker_row(BUDI, "Budi"), worker_row(CAHYA, "Cahya")]
+        unit,
+        LAST_MONTH,
+        [worker_row(ANI, "Ani"), worker_row(BUDI, "Budi"), worker_row(CAHYA, "Cahya")],
     )
     person("hasnah", "Hasnah", "Tamburaka", role=Role.OPD_TREASURER, work_units=[unit])
     person(
