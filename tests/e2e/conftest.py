@@ -18,10 +18,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API keeps an event loop in the test's thread; the ORM calls a journey
-# makes between browser steps are synchronous and safe, so Django's guard is lifted here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", ROOT / "var" / "e2e"))
 PASSWORD = "sandi-uji"  # tests.factories.UserFactory's password
@@ -35,8 +31,14 @@ def _chromium() -> str | None:
     return candidate if Path(candidate).exists() else None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
+    """Chromium for the journeys of this package (closed after them, not at session end).
+
+    Playwright's sync API keeps an event loop running in the test's thread; the ORM calls a
+    journey makes between browser steps are synchronous and safe, so Django's guard against
+    ORM calls from async code is lifted while the browser lives, and only then.
+    """
     executable = _chromium()
     if executable is None:
         message = "no system Chromium (apt-get install chromium, or set E2E_CHROMIUM)"
@@ -45,6 +47,18 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _launch(sync_playwright, executable)
+    finally:
+        if previous is None:
+            del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _launch(sync_playwright, executable):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=executable,
@@ -52,6 +66,12 @@ def browser():
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         )
         yield browser
+        # While Playwright's event loop runs, Django keeps this thread's connections apart
+        # (asgiref's Local follows the loop's context): close them here, inside it, or the
+        # test database cannot be dropped at the end ("accessed by other users").
+        from django.db import connections
+
+        connections.close_all()
         browser.close()
 
 
