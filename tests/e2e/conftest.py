@@ -205,3 +205,33 @@ def verified_roster(unit, period, rows):
     assert result.ok, result.errors
     roster_verify(roster=result.roster)
     return result.roster
+
+
+SERIOUS = {"serious", "critical"}
+
+
+def accessibility_problems(page) -> list[str]:
+    """axe-core (bundled with axe-playwright-python, no network) on the page as it is now:
+    one line per serious or critical violation, with the first elements it names."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    response = Axe().run(page).response
+    return [
+        f"{page.url} {v['id']} ({v['impact']}): {v['help']} — "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:3])
+        for v in response["violations"]
+        if v.get("impact") in SERIOUS
+    ]
+
+
+@pytest.fixture
+def axe_pages():
+    """Collect serious/critical violations along a journey; `check(page)` at each page, one
+    assertion at the end so the journey shows every page's problems at once."""
+    found: list[str] = []
+
+    def check(page):
+        found.extend(accessibility_problems(page))
+
+    yield check
+    assert not found, "axe-core found serious or critical problems:\n" + "\n".join(found)

@@ -68,15 +68,19 @@ def _fill(sheet, rows):
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "390"])
 def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
-    dlhk, open_page, artifacts, tmp_path, viewport
+    dlhk, open_page, artifacts, tmp_path, viewport, axe_pages
 ):
     name = f"treasurer-{viewport['width']}"
     page = open_page(viewport=viewport)
+    page.goto("/admin/login/")
+    axe_pages(page)
     log_in(page, "hasnah")
     expect(page.locator("#user-tools")).to_contain_text("Hasnah")
+    axe_pages(page)
 
     # the template
     page.get_by_role("link", name="Daftar pekerja (roster)").first.click()
+    axe_pages(page)
     with page.expect_download() as template:
         page.get_by_role("link", name="Unduh templat (.xlsx)").click()
     workbook = workbook_from_download(template.value)
@@ -98,6 +102,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
 
     # the first upload is refused, row by row
     page.get_by_role("link", name="Unggah roster").click()
+    axe_pages(page)
     page.get_by_label("Bulan").fill(MONTH)
     page.get_by_label("Berkas roster").set_input_files(first)
     page.get_by_role("button", name="Periksa berkas").click()
@@ -107,6 +112,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     expect(problems).to_contain_text("Roster!6:Upah")
     if viewport is PHONE:
         expect_no_sideways_scroll(page)
+    axe_pages(page)
     screenshot(page, artifacts, f"{name}-1-refused")
 
     # the annotated workbook, corrected and sent again as it is
@@ -139,12 +145,14 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     expect(page.locator(".preview-updated")).to_contain_text("Upah: Rp 2.500.000 → Rp 2.700.000")
     if viewport is PHONE:
         expect_no_sideways_scroll(page)
+    axe_pages(page)
     screenshot(page, artifacts, f"{name}-2-preview")
     page.get_by_role("button", name="Simpan roster").click()
     expect(page.locator(".messagelist")).to_contain_text(
         "disimpan: 3 baru, 1 berubah, 1 tetap, 1 keluar."
     )
     roster_url = page.url
+    axe_pages(page)
     assert Roster.objects.get(unit=dlhk, period=THIS_MONTH).entry_count == 5
 
     # the branch office verifies it (asked first, told in people)
@@ -155,6 +163,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     expect(officer.locator("#verify-effects tbody td")).to_have_text(
         [re.compile("DLHK"), "5", "3", "1"]
     )
+    axe_pages(officer)
     officer.get_by_role("button", name="Ya, verifikasi").click()
     expect(officer.locator(".messagelist")).to_contain_text(
         "3 pekerja mulai terlindungi (JKK + JKM), 1 pekerja berhenti terlindungi."
@@ -164,6 +173,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     # the treasurer sees the bill and its lines
     page.goto("/admin/")
     page.get_by_role("link", name="Tagihan iuran").first.click()
+    axe_pages(page)
     row = page.locator("#result_list tbody tr", has_text=MONTH)
     expect(row).to_contain_text("Rp 68.580")
     row.locator("th a, td a").first.click()
@@ -174,4 +184,5 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     if viewport is PHONE:
         expect_no_sideways_scroll(page)
     assert not page.js_errors
+    axe_pages(page)
     screenshot(page, artifacts, f"{name}-3-bill")

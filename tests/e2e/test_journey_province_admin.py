@@ -31,7 +31,9 @@ def _pick(page, field: str, text: str) -> None:
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_province_admin_creates_a_sekda_who_sees_only_that_regency(province, open_page, artifacts):
+def test_province_admin_creates_a_sekda_who_sees_only_that_regency(
+    province, open_page, artifacts, axe_pages
+):
     page = open_page(viewport=DESKTOP)
     log_in(page, "ayu")
     expect(page.locator("#user-tools")).to_contain_text("Ayu")
@@ -44,6 +46,7 @@ def test_province_admin_creates_a_sekda_who_sees_only_that_regency(province, ope
     page.locator("#id_password2").fill("Sandi-Konut-2026")
     page.locator("input[name=_continue]").click()
 
+    axe_pages(page)
     page.locator("#id_first_name").fill("Rahmat")
     page.locator("#id_last_name").fill("Saranani")
     page.locator("#id_role").select_option(Role.SEKDA.value)
@@ -63,6 +66,7 @@ def test_province_admin_creates_a_sekda_who_sees_only_that_regency(province, ope
     expect(units).to_contain_text("74.09-DINKES")
     expect(units).not_to_contain_text("74.71-")
     assert not page.js_errors
+    axe_pages(page)
     screenshot(page, artifacts, "province-admin-new-sekda-scope")
 
     # another regency's unit answers like a missing one

@@ -43,7 +43,7 @@ def two_units(reference_data):
 
 
 def test_another_units_file_is_stopped_before_any_cover_ends(
-    two_units, open_page, artifacts, tmp_path
+    two_units, open_page, artifacts, tmp_path, axe_pages
 ):
     damkar, sda_rows = two_units
     covered = Membership.objects.filter(unit=damkar, end__isnull=True).count()
@@ -82,6 +82,7 @@ def test_another_units_file_is_stopped_before_any_cover_ends(
     assert not Roster.objects.filter(unit=damkar, period=THIS_MONTH).exists()
     assert Membership.objects.filter(unit=damkar, end__isnull=True).count() == covered
     assert not page.js_errors
+    axe_pages(page)
     screenshot(page, artifacts, "treasurer-wrong-unit")
 
     page.get_by_role("link", name="Batal, unggah berkas lain").click()
