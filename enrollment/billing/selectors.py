@@ -7,7 +7,7 @@ rules, never stored. Everything starts from `visible_to(user)`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -384,22 +384,20 @@ def budget_forecast(
 
 
 def contribution_estimate(
-    *, unit: WorkUnit, period: date, lines: Iterable[tuple[str, int, date]]
+    *, unit: WorkUnit, period: date, workers: Mapping[tuple[str, int], int]
 ) -> int:
-    """A unit's monthly contribution (JKK + JKM, after relief) for `lines` (segment, wage, TMT).
+    """A unit's monthly contribution (JKK + JKM, after relief) for `workers`: how many workers
+    billed for the month (TMT not after it) have each (segment, wage).
 
-    The same rule as a bill's lines (per worker and programme, whole Rupiah, half up;
-    a TMT after the month is not billed), without the first-months-in-full exception for
-    participants new since a relief, which needs a verified history: an estimate for the
-    roster preview, not a bill.
+    The same rule as a bill's lines (per worker and programme, whole Rupiah, half up), so
+    equal wages give equal amounts and are computed once; without the first-months-in-full
+    exception for participants new since a relief, which needs a verified history: an
+    estimate for the roster preview, not a bill.
     """
     rules = period_rules(period)
     terms = {(row.segment, row.risk_class): row.parts for row in rules.matrix}
-    last_day = billing.month_end(period)
     total = 0
-    for segment, wage, start_date in lines:
-        if start_date and start_date > last_day:
-            continue
+    for (segment, wage), count in workers.items():
         for part in terms.get((segment, unit.jkk_risk_class), ()):
             rate = part.rate
             if rate is None:
@@ -414,5 +412,5 @@ def contribution_estimate(
                     maximum=rate.maximum,
                 ),
             )
-            total += billing.percent_of(gross, Decimal(part.keep_ppm) / 10_000)
+            total += billing.percent_of(gross, Decimal(part.keep_ppm) / 10_000) * count
     return total

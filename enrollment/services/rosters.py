@@ -14,6 +14,7 @@ roster's history.
 """
 
 import time
+from collections import Counter
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +23,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +32,7 @@ from enrollment.billing.services import BillsGenerateResult, bill_refresh_for_ro
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
-from enrollment.models import Roster, RosterUpload
+from enrollment.models import Roster, RosterEntry, RosterUpload
 from enrollment.services import bulk
 from regencies.models import Regency, WorkUnit
 
@@ -332,21 +334,33 @@ def confirmation_matches(upload: RosterUpload, typed: str) -> bool:
 
 
 def _contribution_change(result: RosterImportResult) -> tuple[int, int] | None:
-    """The unit's monthly contribution with the compared roster and with this file (estimate)."""
+    """The unit's monthly contribution with the compared roster and with this file (estimate).
+
+    Counted per (segment, wage): a province's roster has few distinct wages, so 100,000 rows
+    cost a Counter and one small GROUP BY, not 100,000 computations.
+    """
+    from enrollment.billing.arithmetic import month_end
     from enrollment.billing.selectors import contribution_estimate
 
-    before = []
+    last_day = month_end(result.period)
+    before: dict = {}
     if result.compared_with is not None:
-        before = list(
-            Roster.objects.get(unit=result.unit, period=result.compared_with)
-            .entries.values_list("segment", "wage", "start_date")
+        entries = RosterEntry.objects.filter(
+            roster__unit=result.unit,
+            roster__period=result.compared_with,
+            start_date__lte=last_day,
         )
-    after = [(row.segment, row.wage, row.start_date) for row in result.rows]
-    unit = result.unit
+        before = {
+            (segment, wage): n
+            for segment, wage, n in entries.values_list("segment", "wage")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    after = Counter((row.segment, row.wage) for row in result.rows if row.start_date <= last_day)
     try:
         return (
-            contribution_estimate(unit=unit, period=result.period, lines=before),
-            contribution_estimate(unit=unit, period=result.period, lines=after),
+            contribution_estimate(unit=result.unit, period=result.period, workers=before),
+            contribution_estimate(unit=result.unit, period=result.period, workers=after),
         )
     except ValidationError:  # no rates for the month: nothing to estimate with
         return None

@@ -46,6 +46,7 @@ def test_province_admin_creates_a_sekda_who_sees_only_that_regency(
     page.locator("#id_password2").fill("Sandi-Konut-2026")
     page.locator("input[name=_continue]").click()
 
+    page.locator("#id_regency + .select2").wait_for()  # axe after select2 has drawn its boxes
     axe_pages(page)
     page.locator("#id_first_name").fill("Rahmat")
     page.locator("#id_last_name").fill("Saranani")
