@@ -106,7 +106,7 @@ def regency_filter(path: str) -> type[RegencyListFilter]:
 
 @admin.register(User)
 class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
-    list_display = ("username", "get_full_name", "role", "regency", "branch_office", "is_active")
+    list_display = ("username", "full_name", "role", "regency", "branch_office", "is_active")
     list_filter = ("role", "is_active")
     list_select_related = ("regency", "branch_office")
     search_fields = ("username", "first_name", "last_name", "email")
@@ -119,6 +119,10 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+    @admin.display(description=_("nama lengkap"), ordering="first_name")
+    def full_name(self, obj):
+        return obj.get_full_name()
 
 
 # Role groups are synced from roles.ROLE_PERMISSIONS (`manage.py sync_roles`), not edited by hand.

@@ -3,6 +3,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from bpjs_tracker.forms import LoginForm
 from bpjs_tracker.roles import scope_for
 
 # Apps in the order of the daily job (STYLE.md §11).
@@ -42,6 +43,9 @@ class BpjsAdminSite(admin.AdminSite):
     site_title = _("BPJS Tracker")
     index_title = _("Dasbor")
     index_template = "admin/dashboard/index.html"
+    # No "view site" link: the admin is the whole site, and the link led back to it.
+    site_url = None
+    login_form = LoginForm
 
     def index(self, request, extra_context=None):
         """The coverage dashboard for the user's scope, above the list of tables (issue #10)."""

@@ -107,6 +107,16 @@ class DemoResult:
     claims_total: int = 0
 
 
+# Each demo account greets its user by a name of their own ("Selamat datang, Hasnah").
+DEMO_NAMES = {
+    "demo_opd_treasurer": ("Hasnah", "Tamburaka (bendahara OPD, demo)"),
+    "demo_village_treasurer": ("La Ode", "Saranani (bendahara desa, demo)"),
+    "demo_branch_staff": ("Fitri", "Lakidende (BPJS cabang Kendari, demo)"),
+    "demo_sekda": ("Muhammad", "Kadir (Sekda Kota Kendari, demo)"),
+    "demo_province_admin": ("Ayu", "Mokodompit (administrator provinsi, demo)"),
+}
+
+
 def _unit(code: str, name: str, kind: str, regency: Regency, village=None, expected=None) -> bool:
     _unit_obj, created = WorkUnit.objects.update_or_create(
         code=code,
@@ -181,11 +191,15 @@ def seed_users(result: DemoResult) -> None:
         ("demo_province_admin", Role.PROVINCE_ADMIN, {}),
     ]
     for username, role, scope in accounts:
+        first, last = DEMO_NAMES[username]
         user, created = User.objects.get_or_create(
-            username=username, defaults={"first_name": "Demo", "last_name": Role(role).label}
+            username=username, defaults={"first_name": first, "last_name": last}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
+        elif user.first_name == "Demo":  # accounts seeded before they had names of their own
+            user.first_name, user.last_name = first, last
+            user.save(update_fields=["first_name", "last_name"])
         user_set_role(user=user, role=role, **scope)
         described = ", ".join(
             str(v) if not hasattr(v, "count") else ", ".join(u.code for u in v)

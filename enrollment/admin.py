@@ -6,9 +6,11 @@ only reads forms and renders results.
 """
 
 import uuid
+from datetime import date
 from pathlib import Path
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -18,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +28,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from bpjs_tracker.money import format_rupiah
 from enrollment import jobs as roster_jobs
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.billing.lapse import cover_summary
@@ -36,7 +40,12 @@ from enrollment.imports.resources import (
 )
 from enrollment.imports.template import error_workbook, roster_template
 from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
-from enrollment.selectors import roster_changes, roster_double_enrolments
+from enrollment.selectors import (
+    describe_changes,
+    roster_changes,
+    roster_double_enrolments,
+    roster_verify_effect,
+)
 from enrollment.services.memberships import membership_kpj_import
 from enrollment.services.rosters import (
     roster_import,
@@ -109,16 +118,16 @@ class RosterAdmin(ScopedModelAdmin):
         "status",
         "return_reason",
         "original_name",
-        "uploaded_by",
-        "verified_by",
+        "uploaded_by_name",
+        "verified_by_name",
         "verified_at",
         ("entry_count", "created_count", "updated_count", "unchanged_count", "left_count"),
         "created_at",
         "updated_at",
     )
     readonly_fields = [
-        "unit", "period", "status", "return_reason", "original_name", "uploaded_by",
-        "verified_by", "verified_at", "entry_count", "created_count", "updated_count",
+        "unit", "period", "status", "return_reason", "original_name", "uploaded_by_name",
+        "verified_by_name", "verified_at", "entry_count", "created_count", "updated_count",
         "unchanged_count", "left_count", "created_at", "updated_at",
     ]  # fmt: skip
     actions = ["verify_selected"]
@@ -128,6 +137,16 @@ class RosterAdmin(ScopedModelAdmin):
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
         return f"{obj.period:%Y-%m}"
+
+    # A person's name, not a link: the user pages are the administrator's, and a link there
+    # led a treasurer to a bare "403 Forbidden".
+    @admin.display(description=_("diunggah oleh"))
+    def uploaded_by_name(self, obj):
+        return person_name(obj.uploaded_by)
+
+    @admin.display(description=_("diverifikasi oleh"))
+    def verified_by_name(self, obj):
+        return person_name(obj.verified_by)
 
     def has_add_permission(self, request):
         return False  # rosters arrive through the upload page, never the bare form
@@ -219,23 +238,33 @@ class RosterAdmin(ScopedModelAdmin):
             and summary.get("ok")
             and upload.uploaded_by_id == request.user.pk
         )
+        changes = [
+            {**c, "description": describe_changes(c.get("changes") or {}),
+             "wage_shown": format_rupiah(c.get("wage"))}
+            for c in summary.get("changes", [])
+        ]  # fmt: skip
         context = self._context(
             request,
-            title=_("Pratinjau roster %(unit)s %(period)s")
-            % {"unit": upload.unit.code, "period": f"{upload.period:%Y-%m}"},
+            title=_("Pratinjau roster %(unit)s, %(period)s")
+            % {"unit": upload.unit.name, "period": date_format(upload.period, "F Y")},
+            compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
-            changes_by_kind=_group(summary.get("changes", []), "kind"),
+            changes_by_kind=_group(changes, "kind"),
             can_confirm=can_confirm,
+            suspect=summary.get("suspect") or [],
+            contribution=_contribution_context(summary.get("contribution")),
+            uploaded_by=person_name(upload.uploaded_by) or _("sistem"),
         )
         return TemplateResponse(request, "admin/enrollment/roster/upload_preview.html", context)
 
     def _confirm(self, request, upload):
+        typed = request.POST.get("confirm_text", "")
         if upload.status == RosterUpload.Status.PENDING and roster_jobs.is_large(upload.file.size):
-            job = roster_jobs.roster_import_start(upload=upload, by=request.user)
+            job = roster_jobs.roster_import_start(upload=upload, by=request.user, typed=typed)
             return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
-            result = roster_upload_confirm(upload=upload, by=request.user)
+            result = roster_upload_confirm(upload=upload, by=request.user, typed=typed)
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(request, _first_message(exc), messages.ERROR)
             return HttpResponseRedirect(request.path)
@@ -289,7 +318,16 @@ class RosterAdmin(ScopedModelAdmin):
 
     @admin.action(description=_("Verifikasi roster terpilih"), permissions=["change"])
     def verify_selected(self, request, queryset):
-        for roster in queryset.select_related("unit"):
+        rosters = list(queryset.select_related("unit"))
+        if request.POST.get("confirmed") != "1":  # first ask, saying what will happen to whom
+            context = self._context(
+                request,
+                title=_("Verifikasi roster"),
+                rosters=[(r, roster_verify_effect(roster=r)) for r in rosters],
+                action_checkbox_name=ACTION_CHECKBOX_NAME,
+            )
+            return TemplateResponse(request, "admin/enrollment/roster/verify.html", context)
+        for roster in rosters:
             try:
                 result = roster_verify(roster=roster, by=request.user)
             except (ValidationError, PermissionDenied) as exc:
@@ -298,9 +336,18 @@ class RosterAdmin(ScopedModelAdmin):
             self.message_user(request, _verified_message(result), messages.SUCCESS)
 
     def verify_view(self, request, roster_id):
+        """GET: what verifying will do, in people, and a button; POST: verify."""
         roster = self._roster(request, roster_id)
+        if not self.has_change_permission(request, roster):
+            raise PermissionDenied
         if request.method != "POST":
-            return HttpResponseRedirect(reverse("admin:enrollment_roster_change", args=[roster.pk]))
+            context = self._context(
+                request,
+                title=_("Verifikasi roster %(roster)s") % {"roster": roster},
+                rosters=[(roster, roster_verify_effect(roster=roster))],
+                roster=roster,
+            )
+            return TemplateResponse(request, "admin/enrollment/roster/verify.html", context)
         if roster.status == Roster.Status.SUBMITTED and roster_jobs.is_large_roster(roster):
             job = roster_jobs.roster_verify_start(roster=roster, by=request.user)
             return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
@@ -383,12 +430,41 @@ class RosterAdmin(ScopedModelAdmin):
 
 
 def _verified_message(result) -> str:
+    """In people, as an officer counts them, not in programme memberships."""
     if result.already:
         return _g("%(roster)s sudah terverifikasi.") % {"roster": result.roster}
-    return _g("%(roster)s terverifikasi: %(opened)s kepesertaan dibuka, %(closed)s diakhiri.") % {
+    return _g(
+        "%(roster)s terverifikasi: %(started)s pekerja mulai terlindungi (JKK + JKM), "
+        "%(ended)s pekerja berhenti terlindungi."
+    ) % {
         "roster": result.roster,
-        "opened": result.opened,
-        "closed": result.closed,
+        "started": result.workers_started,
+        "ended": result.workers_ended,
+    }
+
+
+def person_name(user) -> str:
+    """A user as people call them: full name, else the user name ("" for none)."""
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _month_label(iso_day: str | None) -> str:
+    """"2026-10-01" → "Oktober 2026" (the active language's month name)."""
+    return date_format(date.fromisoformat(iso_day), "F Y") if iso_day else ""
+
+
+def _contribution_context(pair) -> dict | None:
+    """The monthly contribution before and after the upload, formatted, with the change."""
+    if not pair:
+        return None
+    before, after = pair
+    change = after - before
+    return {
+        "before": format_rupiah(before),
+        "after": format_rupiah(after),
+        "change": ("+" if change > 0 else "") + format_rupiah(change),
     }
 
 

@@ -25,10 +25,14 @@ DEMO_UNITS = [
     ("DAMKAR", 217, ["Petugas Pemadam", "Operator Mobil Pemadam", "Staf"]),
     ("SDA", 10, ["Staf Administrasi"]),
 ]
-GIVEN = ["Wa Ode", "La Ode", "Andi", "Muhammad", "Sitti", "Nur", "Ahmad", "Rahmat", "Fitri",
-         "Irwan", "Yusuf", "Ayu", "Baso", "Hasnah", "Agus", "Rina"]  # fmt: skip
-FAMILY = ["Sitti", "Mu'min", "Rahman", "Saputra", "Lestari", "Hamid", "Tamburaka", "Lakidende",
-          "Wijaya", "Nurhayati", "Sulaiman", "Kadir", "Halu", "Mokodompit"]  # fmt: skip
+# Given names by sex (a woman is never "La Ode", a man never "Wa Ode"); family names are
+# family names, not given ones, so that no man is called "... Sitti".
+GIVEN = {
+    "L": ["La Ode", "Andi", "Muhammad", "Ahmad", "Rahmat", "Irwan", "Yusuf", "Baso", "Agus"],
+    "P": ["Wa Ode", "Sitti", "Nur", "Fitri", "Ayu", "Hasnah", "Rina", "Nurhayati"],
+}
+FAMILY = ["Mu'min", "Rahman", "Hamid", "Tamburaka", "Lakidende", "Sulaiman", "Kadir", "Halu",
+          "Mokodompit", "Pasanre", "Saranani", "Ali Mazi"]  # fmt: skip
 HEADERS = ["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin", "Jabatan", "Kategori", "Upah", "TMT"]
 
 
@@ -50,7 +54,7 @@ def demo_rows(offset: int, count: int, positions: list[str]) -> list[list]:
         rows.append(
             [
                 nik,
-                f"{GIVEN[n % len(GIVEN)]} {FAMILY[n // len(GIVEN) % len(FAMILY)]} (demo)",
+                f"{GIVEN[sex][n % len(GIVEN[sex])]} {FAMILY[n // 9 % len(FAMILY)]} (demo)",
                 f"{birth:%d-%m-%Y}",
                 sex,
                 positions[n % len(positions)],

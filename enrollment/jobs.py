@@ -51,9 +51,12 @@ def roster_preview_start(*, unit, period, upload, by) -> Job:
     return job_start(PREVIEW, {"upload_id": record.pk}, by=by, unit=unit)
 
 
-def roster_import_start(*, upload: RosterUpload, by) -> Job:
-    """Import a kept upload in a job; its result page is the roster (or the preview if refused)."""
-    return job_start(IMPORT, {"upload_id": upload.pk}, by=by, unit=upload.unit)
+def roster_import_start(*, upload: RosterUpload, by, typed: str = "") -> Job:
+    """Import a kept upload in a job; its result page is the roster (or the preview if refused).
+
+    `typed`: the second confirmation of a suspect preview (see `roster_upload_confirm`).
+    """
+    return job_start(IMPORT, {"upload_id": upload.pk, "typed": typed}, by=by, unit=upload.unit)
 
 
 def roster_verify_start(*, roster: Roster, by) -> Job:
@@ -84,7 +87,9 @@ def run_preview(job: Job, progress) -> JobOutcome:
 def run_import(job: Job, progress) -> JobOutcome:
     upload = _upload(job)
     if upload.status == RosterUpload.Status.PENDING:
-        result = roster_upload_confirm(upload=upload, by=job.owner, progress=progress)
+        result = roster_upload_confirm(
+            upload=upload, by=job.owner, typed=job.params.get("typed", ""), progress=progress
+        )
         upload.refresh_from_db()
         if not result.ok:
             return JobOutcome({"upload_id": upload.pk, "ok": False}, _preview_url(upload))

@@ -5,8 +5,10 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.models import Roster
+from bpjs_tracker.money import format_rupiah
+from enrollment.models import Roster, Sex
 from enrollment.services import bulk
+from regencies.models import Segment
 
 CHANGE_KINDS = {
     "joined": _("Masuk"),
@@ -45,17 +47,31 @@ class Mutation:
 
     @property
     def description(self) -> str:
-        return "; ".join(
-            f"{FIELD_LABELS[name]}: {_shown(old)} → {_shown(new)}"
-            for name, (old, new) in self.fields.items()
-        )
+        return describe_changes(self.fields)
 
 
-def _shown(value) -> str:
-    if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
-    if isinstance(value, int):
-        return f"{value:,}".replace(",", ".")
+def describe_changes(fields: dict) -> str:
+    """`{"wage": (2500000, 2700000)}` → "Upah: Rp 2.500.000 → Rp 2.700.000" (the labels in
+    the active language). Values may be as stored or as the preview keeps them (strings)."""
+    return "; ".join(
+        f"{FIELD_LABELS.get(name, name)}: {shown_value(name, old)} → {shown_value(name, new)}"
+        for name, (old, new) in fields.items()
+    )
+
+
+def shown_value(name: str, value) -> str:
+    """One roster field's value as a person reads it: money, dates, sexes and segments."""
+    if value in (None, ""):
+        return "–"
+    if name == "wage":
+        return format_rupiah(int(value))
+    if name in ("birth_date", "start_date"):
+        day = value if isinstance(value, date) else date.fromisoformat(str(value))
+        return day.strftime("%d-%m-%Y")
+    if name == "sex":
+        return str(dict(Sex.choices).get(value, value))
+    if name == "segment":
+        return str(dict(Segment.choices).get(value, value))
     return str(value)
 
 
@@ -136,3 +152,34 @@ def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
         DoubleEnrolmentLine(nik, rows[nik].name, rows[nik].row, tuple(units))
         for nik, units in sorted(others.items(), key=lambda item: rows[item[0]].row)
     ]
+
+
+@dataclass(frozen=True)
+class VerifyEffect:
+    """What verifying a roster would do, in people: whose cover starts, whose ends."""
+
+    workers_starting: int
+    workers_ending: int
+
+
+def roster_verify_effect(*, roster: Roster) -> VerifyEffect:
+    """Count the people whose JKK + JKM cover verifying `roster` would start and end (read only).
+
+    The same rule as `memberships_sync`: a worker on the roster missing an open membership
+    through the unit starts; an open member absent from it, who joined before its month, ends.
+    """
+    from enrollment.models import Membership, RosterEntry
+    from enrollment.services.memberships import ROSTER_PROGRAMMES
+
+    on_roster = set(RosterEntry.objects.filter(roster=roster).values_list("worker_id", flat=True))
+    open_rows = Membership.objects.filter(
+        unit_id=roster.unit_id, end__isnull=True, programme__in=ROSTER_PROGRAMMES
+    ).values_list("worker_id", "programme", "start")
+    have: dict[int, set] = {}
+    ending = set()
+    for worker_id, programme, start in open_rows:
+        have.setdefault(worker_id, set()).add(programme)
+        if worker_id not in on_roster and start < roster.period:
+            ending.add(worker_id)
+    starting = sum(1 for w in on_roster if have.get(w, set()) != set(ROSTER_PROGRAMMES))
+    return VerifyEffect(workers_starting=starting, workers_ending=len(ending))

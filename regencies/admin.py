@@ -27,6 +27,7 @@ class RegencyAdmin(ScopedModelAdmin):
     list_display = ("code", "name", "kind", "district_count")
     list_filter = ("kind",)
     search_fields = ("code", "name")
+    ordering = ("code",)  # the user form's autocomplete pages through it
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(district_count=Count("districts"))

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
-from bpjs_tracker.money import format_rupiah
+from bpjs_tracker.money import format_percent, format_rupiah
 from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.exports import forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
@@ -148,6 +148,15 @@ class ReadOnlyInline(ScopedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # The row's own text (e.g. "74.71-DLHK 2026-11 7471…: 14580") repeats its columns,
+    # unformatted; base_site.html hides it for these computed rows.
+    classes = ["computed-rows"]
+
+    def has_view_permission(self, request, obj=None):
+        """Computed rows of a bill or payment: whoever may see it sees them. No role holds a
+        permission on the row models, so the treasurer's bill page had no lines at all."""
+        opts = self.parent_model._meta
+        return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -331,7 +340,7 @@ class BillAdmin(ScopedModelAdmin):
         return _("%(fine)s (%(months)s bln × %(pct)s%%)") % {
             "fine": format_rupiah(statement.fine),
             "months": len(statement.fine_months),
-            "pct": statement.fine_percent,
+            "pct": format_percent(statement.fine_percent).rstrip("%"),
         }
 
     @admin.display(description=gettext_lazy("status"))

@@ -7,6 +7,7 @@ rules, never stored. Everything starts from `visible_to(user)`.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -521,3 +522,36 @@ def bills_paid_on(bills) -> dict[int, date | None]:
             if running[bill_id] >= totals[bill_id]:
                 out[bill_id] = paid_on
     return out
+
+
+def contribution_estimate(
+    *, unit: WorkUnit, period: date, workers: Mapping[tuple[str, int], int]
+) -> int:
+    """A unit's monthly contribution (JKK + JKM, after relief) for `workers`: how many workers
+    billed for the month (TMT not after it) have each (segment, wage).
+
+    The same rule as a bill's lines (per worker and programme, whole Rupiah, half up), so
+    equal wages give equal amounts and are computed once; without the first-months-in-full
+    exception for participants new since a relief, which needs a verified history: an
+    estimate for the roster preview, not a bill.
+    """
+    rules = period_rules(period)
+    terms = {(row.segment, row.risk_class): row.parts for row in rules.matrix}
+    total = 0
+    for (segment, wage), count in workers.items():
+        for part in terms.get((segment, unit.jkk_risk_class), ()):
+            rate = part.rate
+            if rate is None:
+                continue
+            gross = billing.contribution_for(
+                wage=wage,
+                rate=billing.RateTerms(
+                    kind=rate.kind,
+                    percent=rate.percent,
+                    amount=rate.amount,
+                    minimum=rate.minimum or 0,
+                    maximum=rate.maximum,
+                ),
+            )
+            total += billing.percent_of(gross, Decimal(part.keep_ppm) / 10_000) * count
+    return total

@@ -38,6 +38,8 @@ class MembershipSync:
     opened: int = 0
     closed: int = 0
     removed: int = 0
+    workers_started: int = 0  # people whose cover (JKK + JKM) starts: what an officer counts
+    workers_ended: int = 0
 
 
 def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
@@ -67,7 +69,7 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
         if (worker_id, programme) not in have
     ]
     to_update, to_remove = [], []
-    closed = 0
+    closed, ended_workers = 0, set()
     for membership in open_memberships:
         if membership.worker_id in on_roster:
             kpj = on_roster[membership.worker_id]
@@ -78,6 +80,7 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
             membership.end, membership.updated_at = last_day, now
             to_update.append(membership)
             closed += 1
+            ended_workers.add(membership.worker_id)
         elif membership.start == period:
             to_remove.append(membership.pk)
     bulk_create_with_history(
@@ -97,7 +100,13 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
             membership._history_user = by
             membership._change_reason = reason
             membership.delete()
-    return MembershipSync(opened=len(to_open), closed=closed, removed=len(to_remove))
+    return MembershipSync(
+        opened=len(to_open),
+        closed=closed,
+        removed=len(to_remove),
+        workers_started=len({m.worker_id for m in to_open}),
+        workers_ended=len(ended_workers),
+    )
 
 
 # --- KPJ numbers from a BPJS file -----------------------------------------------------------------

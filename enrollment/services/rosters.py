@@ -14,6 +14,7 @@ roster's history.
 """
 
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -31,7 +33,7 @@ from enrollment.billing.services import BillsGenerateResult, bill_refresh_for_ro
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
-from enrollment.models import Roster, RosterUpload
+from enrollment.models import Roster, RosterEntry, RosterUpload
 from enrollment.services import bulk
 from enrollment.summary import summary_refresh
 from regencies.models import Regency, WorkUnit
@@ -60,6 +62,11 @@ NIK_REGISTERED_OTHER_NAME = _(
     "benar, data pekerja akan diperbarui."
 )
 
+CONFIRM_TYPE_UNIT = _(
+    "Berkas ini tampaknya bukan roster %(unit)s. Bila memang benar, ketik nama unit (%(name)s) "
+    "atau kodenya (%(code)s) di kotak konfirmasi, lalu simpan lagi."
+)
+
 ACTION_VERIFY = _("diverifikasi")
 ACTION_RETURN = _("dikembalikan")
 
@@ -78,6 +85,10 @@ PROGRESS_EVERY = 5000  # rows between two progress reports while a file is read
 # `progress(total=…, read=…, checked=…, written=…)`: counts for a job's progress bar (jobs/),
 # called outside the write transaction; None (the default) reports nothing.
 ProgressCallback = Callable[..., None] | None
+# A preview is "suspect" (probably another unit's file) when it would end the memberships of
+# most of the unit's workers, or most of its new rows are on another unit's roster already;
+# below this many rows either share is too small to tell a wrong file from a real change.
+SUSPECT_MIN_ROWS = 3
 
 
 def month_start(value: date | str) -> date:
@@ -95,6 +106,7 @@ class RowChange:
     name: str
     row: int | None  # row in the uploaded file; None for those who left
     changes: dict | None = None  # field -> (old, new), for "updated"
+    wage: int | None = None  # the wage in the file (created, updated) or the last one (left)
 
 
 @dataclass(slots=True)
@@ -122,6 +134,8 @@ class RosterImportResult:
     left: int = 0
     changes: list[RowChange] = field(default_factory=list)
     double_enrolments: list[DoubleEnrolment] = field(default_factory=list)
+    created_elsewhere: int = 0  # new rows whose NIK is on another unit's roster of the month
+    contribution: tuple[int, int] | None = None  # monthly contribution (before, after), preview
     compared_with: date | None = None  # period of the roster compared with
     replaces: bool = False  # a roster for this month exists and is replaced
     roster: Roster | None = None
@@ -152,6 +166,17 @@ class RosterImportResult:
             "left": self.left,
         }
 
+    @property
+    def suspect(self) -> list[str]:
+        """Why this file looks like another unit's: "most_leave", "most_elsewhere" (or [])."""
+        reasons = []
+        before = self.updated + self.unchanged + self.left
+        if self.left >= SUSPECT_MIN_ROWS and self.left * 2 > before:
+            reasons.append("most_leave")
+        if self.created_elsewhere >= SUSPECT_MIN_ROWS and self.created_elsewhere * 2 > self.created:
+            reasons.append("most_elsewhere")
+        return reasons
+
     def summary(self) -> dict:
         """A JSON-able digest for the preview page (lists capped at SUMMARY_LIMIT)."""
         return {
@@ -159,6 +184,10 @@ class RosterImportResult:
             "sheet": self.sheet,
             "row_count": self.row_count,
             **self.counts(),
+            "before_count": self.updated + self.unchanged + self.left,
+            "created_elsewhere": self.created_elsewhere,
+            "suspect": self.suspect if self.ok else [],
+            "contribution": list(self.contribution) if self.contribution else None,
             "compared_with": self.compared_with.isoformat() if self.compared_with else None,
             "replaces": self.replaces,
             "problems": [p.as_dict() for p in self.sorted_problems()[:SUMMARY_LIMIT]],
@@ -169,6 +198,7 @@ class RosterImportResult:
                     "nik": c.nik,
                     "name": c.name,
                     "row": c.row,
+                    "wage": c.wage,
                     "changes": {k: [str(v) for v in pair] for k, pair in (c.changes or {}).items()},
                 }
                 for c in self.changes[:SUMMARY_LIMIT]
@@ -276,15 +306,21 @@ def roster_upload_preview(
     result = _check(unit=unit, period=period, data=data, filename=filename, progress=progress)
     if result.ok:
         _plan(result, prefetch)
+        result.contribution = _contribution_change(result)
     result.dry_run = True
     _record_outcome(upload, result, imported=False)
     return result
 
 
 def roster_upload_confirm(
-    *, upload: RosterUpload, by, progress: ProgressCallback = None
+    *, upload: RosterUpload, by, typed: str = "", progress: ProgressCallback = None
 ) -> RosterImportResult:
-    """Import a previewed upload: only its uploader, only while it waits for confirmation."""
+    """Import a previewed upload: only its uploader, only while it waits for confirmation.
+
+    A suspect preview (most workers would leave, or most new rows are enrolled
+    elsewhere: probably another unit's file) is imported only when `typed` names
+    the unit (its name or code) or the number of workers leaving.
+    """
     if upload.status != RosterUpload.Status.PENDING:
         raise ValidationError(
             CONFIRM_NOT_PENDING % {"status": upload.get_status_display().lower()},
@@ -293,6 +329,13 @@ def roster_upload_confirm(
     if by is not None and upload.uploaded_by_id != by.pk:
         raise PermissionDenied(CONFIRM_NOT_YOURS)
     _require_can_upload(unit=upload.unit, by=by)
+    summary = upload.summary or {}
+    if summary.get("suspect") and not confirmation_matches(upload, typed):
+        unit = upload.unit
+        raise ValidationError(
+            CONFIRM_TYPE_UNIT % {"unit": unit.name, "name": unit.name, "code": unit.code},
+            code="needs_typed_confirmation",
+        )
     newer = RosterUpload.objects.filter(
         unit=upload.unit,
         period=upload.period,
@@ -315,6 +358,53 @@ def roster_upload_confirm(
         record=upload,
         progress=progress,
     )
+
+
+def confirmation_matches(upload: RosterUpload, typed: str) -> bool:
+    """The second confirmation of a suspect upload: the unit's name or code, or the number
+    of workers leaving (case, spaces and thousands dots ignored)."""
+    def norm(text) -> str:
+        return " ".join(str(text).split()).casefold().replace(".", "")
+
+    typed = norm(typed or "")
+    if not typed:
+        return False
+    left = (upload.summary or {}).get("left") or 0
+    accepted = {norm(upload.unit.name), norm(upload.unit.code)} | ({str(left)} if left else set())
+    return typed in accepted
+
+
+def _contribution_change(result: RosterImportResult) -> tuple[int, int] | None:
+    """The unit's monthly contribution with the compared roster and with this file (estimate).
+
+    Counted per (segment, wage): a province's roster has few distinct wages, so 100,000 rows
+    cost a Counter and one small GROUP BY, not 100,000 computations.
+    """
+    from enrollment.billing.arithmetic import month_end
+    from enrollment.billing.selectors import contribution_estimate
+
+    last_day = month_end(result.period)
+    before: dict = {}
+    if result.compared_with is not None:
+        entries = RosterEntry.objects.filter(
+            roster__unit=result.unit,
+            roster__period=result.compared_with,
+            start_date__lte=last_day,
+        )
+        before = {
+            (segment, wage): n
+            for segment, wage, n in entries.values_list("segment", "wage")
+            .annotate(n=Count("pk"))
+            .order_by()
+        }
+    after = Counter((row.segment, row.wage) for row in result.rows if row.start_date <= last_day)
+    try:
+        return (
+            contribution_estimate(unit=result.unit, period=result.period, workers=before),
+            contribution_estimate(unit=result.unit, period=result.period, workers=after),
+        )
+    except ValidationError:  # no rates for the month: nothing to estimate with
+        return None
 
 
 def _keep_upload(*, unit, period, data: bytes, filename: str, by) -> RosterUpload:
@@ -518,7 +608,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
         nik = row.nik
         before = stored.get(nik)
         if before is None:
-            changes.append(RowChange("created", nik, row.name, row.row))
+            changes.append(RowChange("created", nik, row.name, row.row, wage=row.wage))
             worker = existing.get(nik)
             if worker is None:
                 new_workers.append((nik, row.name, row.birth_date, row.sex))
@@ -546,7 +636,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
                     for f in COMPARED_FIELDS
                     if getattr(before, f) != getattr(row, f)
                 }
-                changes.append(RowChange("updated", nik, row.name, row.row, diff))
+                changes.append(RowChange("updated", nik, row.name, row.row, diff, row.wage))
                 if before[4:7] != row[2:5]:  # name, birth date, sex: the worker's own data
                     worker_updates.append((before.worker_id, row.name, row.birth_date, row.sex))
             if not replaces:
@@ -556,6 +646,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
                 delete_ids.append(before.entry_id)
         others = elsewhere.get(nik)
         if others:
+            result.created_elsewhere += before is None
             result.double_enrolments.append(DoubleEnrolment(nik, row.name, row.row, others))
             units = ", ".join(code for code, _name in others)
             result.problems.append(
@@ -568,7 +659,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
     in_file = {row.nik for row in rows} if stored else set()
     gone = sorted((s for nik, s in stored.items() if nik not in in_file), key=lambda s: s.row)
     for before in gone:
-        changes.append(RowChange("left", before.nik, before.name, None))
+        changes.append(RowChange("left", before.nik, before.name, None, wage=before.wage))
         if replaces:
             delete_ids.append(before.entry_id)
     result.created = len(rows) - updated - unchanged
@@ -648,6 +739,8 @@ class RosterVerifyResult:
     opened: int = 0
     closed: int = 0
     removed: int = 0
+    workers_started: int = 0  # people whose JKK + JKM cover starts with this roster
+    workers_ended: int = 0
     billing: BillsGenerateResult | None = None  # the month's bill, created or recomputed
 
 
@@ -691,6 +784,8 @@ def roster_verify(*, roster: Roster, by=None) -> RosterVerifyResult:
         opened=sync.opened,
         closed=sync.closed,
         removed=sync.removed,
+        workers_started=sync.workers_started,
+        workers_ended=sync.workers_ended,
         billing=billing,
     )
 

@@ -64,7 +64,7 @@ def test_the_bill_page_shows_lines_payments_fine_and_the_rounding_rule(
     response = _queries(client, url, django_assert_max_num_queries, 25)
     content = response.content.decode()
     assert "dibulatkan setengah ke atas" in content
-    assert "Rp 891 (3 bln × 2.00%)" in content
+    assert "Rp 891 (3 bln × 2%)" in content
     assert "1. 18-02-2025 – 17-03-2025: Rp 297" in content
     assert 'name="_save"' not in content  # read-only
 

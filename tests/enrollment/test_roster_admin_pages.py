@@ -202,10 +202,12 @@ def test_treasurer_cannot_verify_or_return(client, world, opd_treasurer):
 def test_verify_action_on_the_changelist(client, world, branch_staff):
     rosters = [_roster(world), _roster(world, unit=world.kdi_satpol)]
     client.force_login(branch_staff)
-    client.post(
-        reverse("admin:enrollment_roster_changelist"),
-        {"action": "verify_selected", "_selected_action": [r.pk for r in rosters]},
-    )
+    chosen = {"action": "verify_selected", "_selected_action": [r.pk for r in rosters]}
+    asked = client.post(reverse("admin:enrollment_roster_changelist"), chosen)
+    assert asked.status_code == 200  # first the confirmation, nothing verified yet
+    assert set(Roster.objects.values_list("status", flat=True)) == {Roster.Status.SUBMITTED}
+
+    client.post(reverse("admin:enrollment_roster_changelist"), {**chosen, "confirmed": "1"})
     assert set(Roster.objects.values_list("status", flat=True)) == {Roster.Status.VERIFIED}
 
 
@@ -243,7 +245,7 @@ def test_monthly_changes_page_and_exports(client, world, sekda):
     assert [(line.kind, line.name) for line in changes.lines] == [
         ("changed", "Ani"), ("joined", "Citra"), ("left", "Budi"),
     ]  # fmt: skip
-    assert changes.lines[0].description == "Upah: 2.500.000 → 2.750.000"
+    assert changes.lines[0].description == "Upah: Rp 2.500.000 → Rp 2.750.000"
 
     xlsx = client.get(url + "?format=xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).worksheets[0]
