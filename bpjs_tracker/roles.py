@@ -144,6 +144,7 @@ TREASURER_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "enrollment.membership": VIEW,
     **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
     "enrollment.bill": VIEW,
+    "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
     "enrollment.payment": ("view", "add"),
     **MOU_VIEW,
 }
@@ -160,6 +161,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": ("view", "change"),
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": ("view", "add", "change"),
         **MOU_EDIT,
     },
@@ -172,6 +174,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": VIEW,
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": VIEW,
         **MOU_EDIT,
     },
@@ -185,6 +188,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": ALL,
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, ALL),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": ALL,
         **MOU_ALL,
     },
