@@ -166,3 +166,17 @@ def test_statement_count_does_not_grow_with_the_roster(world):
     Roster.objects.all().delete()
 
     assert _statements(world, 600) == small
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL planner settings")
+def test_planner_settings_are_restored_for_the_rest_of_the_transaction(world):
+    roster = RosterFactory(unit=world.kdi_dlhk, period=MONTHS[0])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('jit')")
+        before = cursor.fetchone()
+        with transaction.atomic():
+            memberships_sync(roster=Roster.objects.select_related("unit").get(pk=roster.pk))
+            cursor.execute("SELECT current_setting('enable_nestloop'), current_setting('jit')")
+            during = cursor.fetchone()
+    assert during == before
+    assert before[0] == "on"
