@@ -5,7 +5,7 @@ from datetime import date
 
 from django.utils.translation import gettext_lazy as _
 
-from enrollment.models import Roster
+from enrollment.models import Roster, RosterEntry
 from enrollment.services import bulk
 
 CHANGE_KINDS = {
@@ -129,10 +129,30 @@ class DoubleEnrolmentLine:
 
 
 def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
-    """Workers of `roster` who are also on another unit's roster of the same month."""
-    rows = bulk.fetch_roster_rows(roster.pk)
-    others = bulk.fetch_other_rosters(period=roster.period, unit_id=roster.unit_id, niks=list(rows))
+    """Workers of `roster` who are also on another unit's roster of the same month.
+
+    One join from this roster's entries to the same workers' other entries (the
+    worker index), so a 20,000-row roster's page reads only the doubles, not
+    every row of the month (issue #13).
+    """
+    others: dict[int, list] = {}
+    elsewhere = (
+        RosterEntry.objects.filter(roster__period=roster.period)
+        .exclude(roster__unit_id=roster.unit_id)
+        .filter(worker_id__in=RosterEntry.objects.filter(roster=roster).values("worker_id"))
+    )
+    for worker_id, code, name in elsewhere.values_list(
+        "worker_id", "roster__unit__code", "roster__unit__name"
+    ):
+        others.setdefault(worker_id, []).append((code, name))
+    if not others:
+        return []
+    rows = (
+        RosterEntry.objects.filter(roster=roster, worker_id__in=elsewhere.values("worker_id"))
+        .order_by("row_number")
+        .values_list("worker_id", "worker__nik", "worker__name", "row_number")
+    )
     return [
-        DoubleEnrolmentLine(nik, rows[nik].name, rows[nik].row, tuple(units))
-        for nik, units in sorted(others.items(), key=lambda item: rows[item[0]].row)
+        DoubleEnrolmentLine(nik, name, row, tuple(sorted(others[worker_id])))
+        for worker_id, nik, name, row in rows
     ]

@@ -206,3 +206,34 @@ def test_entry_list_has_no_date_hierarchy_and_filters_by_month(world, client):
     assert response.context["cl"].date_hierarchy is None
     assert {e.roster_id for e in response.context["cl"].result_list} == {february.pk}
     assert len(response.context["cl"].result_list) == 3
+
+
+def test_monthly_changes_page_shows_its_lines_in_pages(world, client, monkeypatch):
+    monkeypatch.setattr("enrollment.admin.CHANGES_PER_PAGE", 10)
+    client.force_login(world.user(Role.SEKDA))
+    roster = _entries(world, 25)  # a first roster: 25 joined
+    url = reverse("admin:enrollment_roster_changes", args=[roster.pk])
+
+    first, _q = _get(client, url)
+    last, _q = _get(client, url, {"p": 3})
+
+    assert first.context["changes"].joined == 25
+    assert len(first.context["page"].object_list) == 10
+    assert len(last.context["page"].object_list) == 5
+    assert "Halaman 3 dari 3" in last.content.decode()
+
+
+@pytest.mark.parametrize("doubles", [1, 30])
+def test_double_enrolments_take_two_queries_however_many(world, doubles, django_assert_num_queries):
+    from enrollment.selectors import roster_double_enrolments
+
+    mine = _entries(world, 40)
+    other = factories.RosterFactory(unit=world.kdi_satpol, period=mine.period)
+    for entry in mine.entries.order_by("row_number")[:doubles]:
+        factories.RosterEntryFactory(roster=other, worker=entry.worker)
+
+    with django_assert_num_queries(2):
+        lines = roster_double_enrolments(roster=mine)
+
+    assert len(lines) == doubles
+    assert lines[0].units == ((world.kdi_satpol.code, world.kdi_satpol.name),)
