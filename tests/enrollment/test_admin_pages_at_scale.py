@@ -237,3 +237,19 @@ def test_double_enrolments_take_two_queries_however_many(world, doubles, django_
 
     assert len(lines) == doubles
     assert lines[0].units == ((world.kdi_satpol.code, world.kdi_satpol.name),)
+
+
+def test_roster_page_says_verification_works_all_at_once_and_links_its_entries(world, client):
+    client.force_login(world.user(Role.BRANCH_STAFF))
+    roster = _entries(world, 3)
+
+    response, _q = _get(client, reverse("admin:enrollment_roster_change", args=[roster.pk]))
+    entries, _q = _get(
+        client, reverse("admin:enrollment_rosterentry_changelist"), {"roster__id__exact": roster.pk}
+    )
+
+    content = response.content.decode()
+    assert 'id="verify-working"' in content
+    assert "tidak ada yang berubah" in content
+    assert f"?roster__id__exact={roster.pk}" in content
+    assert len(entries.context["cl"].result_list) == 3
