@@ -26,6 +26,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import (
+    EstimatedCountPaginator,
     NikSearchMixin,
     PlainHistoryMixin,
     ScopedModelAdmin,
@@ -475,6 +476,7 @@ class RosterEntryAdmin(
     # of another table would sort the whole table.
     ordering = ("-roster_id", "-worker_id")
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     @admin.display(description=_("NIK"))
     def nik(self, obj):
@@ -501,6 +503,7 @@ class WorkerAdmin(NikSearchMixin, ScopedModelAdmin):
     search_help_text = _("NIK (16 digit atau digit awalnya) atau nama.")
     ordering = ("nik",)  # the unique index; names are not indexed
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False  # workers arrive with a roster
@@ -518,6 +521,7 @@ class MembershipAdmin(NikSearchMixin, ExportMixin, ScopedModelAdmin):
     search_help_text = _("NIK (16 digit atau digit awalnya), nomor KPJ, atau nama.")
     ordering = ("-id",)  # newest first, through the primary key
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ("worker", "programme", "unit", "kpj", "start", "end")
     readonly_fields = ("worker", "programme", "unit", "start", "end")
     change_list_template = "admin/enrollment/membership/change_list.html"

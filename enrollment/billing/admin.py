@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import (
+    EstimatedCountPaginator,
     NikSearchMixin,
     PlainHistoryMixin,
     ScopedModelAdmin,
@@ -190,6 +191,7 @@ class BillLineAdmin(NikSearchMixin, PlainHistoryMixin, ScopedModelAdmin):
     ordering = ("bill_id", "kind", "nik")
     list_per_page = 100
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
         return False

@@ -253,3 +253,24 @@ def test_roster_page_says_verification_works_all_at_once_and_links_its_entries(w
     assert "tidak ada yang berubah" in content
     assert f"?roster__id__exact={roster.pk}" in content
     assert len(entries.context["cl"].result_list) == 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row estimate")
+def test_an_unfiltered_huge_list_pages_by_the_planners_estimate(world, client, monkeypatch):
+    monkeypatch.setattr("bpjs_tracker.admin.EstimatedCountPaginator.ESTIMATE_FROM", 1)
+    client.force_login(world.user(Role.PROVINCE_ADMIN))
+    _entries(world, 3)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {RosterEntry._meta.db_table}")
+    url = reverse("admin:enrollment_rosterentry_changelist")
+
+    unfiltered, unfiltered_queries = _get(client, url)
+    filtered, filtered_queries = _get(client, url, {"segment__exact": "non_asn"})
+
+    def counts(queries):
+        return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+    assert counts(unfiltered_queries) == []
+    assert unfiltered.context["cl"].result_count == 3  # ANALYZE saw all three
+    assert len(counts(filtered_queries)) == 1
+    assert filtered.context["cl"].result_count == 3
