@@ -1,7 +1,7 @@
 """Benchmark: every admin page's server time and query count over a province's data.
 
     .venv/bin/python benchmarks/admin_pages.py [--db bpjs_bench_admin] [--rebuild]
-        [--entries 1000000] [--units 3000] [--repeat 3] [--only SUBSTRING]
+        [--entries 1000000] [--units 3000] [--repeat 3] [--only SUBSTRING] [--skip SUBSTRING]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (the server to use)
 
 The province (issue #13): 3,000 work units in all 17 regencies (every desa as a
@@ -269,7 +269,9 @@ def pages() -> list[tuple[str, str]]:
     return found
 
 
-def measure(repeat: int, only: str | None) -> list[tuple[str, float, int, int]]:
+def measure(
+    repeat: int, only: str | None, skip: str | None = None
+) -> list[tuple[str, float, int, int]]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, setup_test_environment
@@ -289,6 +291,8 @@ def measure(repeat: int, only: str | None) -> list[tuple[str, float, int, int]]:
     rows = []
     for label, url in pages():
         if only and only.lower() not in label.lower():
+            continue
+        if skip and skip.lower() in label.lower():
             continue
         times, db_times, queries, status = [], [], 0, 0
         for _ in range(repeat):
@@ -318,6 +322,7 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=3_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", help="time only the pages whose label contains this")
+    parser.add_argument("--skip", help="skip the pages whose label contains this")
     args = parser.parse_args()
 
     from billing import create_database, drop_database
@@ -354,7 +359,7 @@ def main() -> None:
         )
     )
     print(f"median of {args.repeat}, as the provincial administrator (server time, of which SQL):")
-    rows = measure(args.repeat, args.only)
+    rows = measure(args.repeat, args.only, args.skip)
     over = [r for r in rows if r[1] > BUDGET_MS]
     print(f"\n{len(rows)} pages, {len(over)} over {BUDGET_MS} ms")
 
