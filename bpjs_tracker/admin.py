@@ -129,6 +129,19 @@ class NikSearchMixin:
     nik_search_field = "nik"
     kpj_search_field: str | None = None
 
+    @staticmethod
+    def _digit_term(request) -> str | None:
+        term = "".join(request.GET.get("q", "").split())
+        return term if term.isascii() and term.isdigit() else None
+
+    def get_ordering(self, request):
+        """By NIK while a NIK is searched: the database then walks the NIK index to the
+        few matches, instead of the whole table in its usual order looking for them."""
+        ordering = super().get_ordering(request)
+        if self._digit_term(request) and self.nik_search_field != "nik":
+            return (self.nik_search_field, *ordering)
+        return ordering
+
     def get_search_results(self, request, queryset, search_term):
         term = "".join(search_term.split())
         if not (term.isascii() and term.isdigit()):
