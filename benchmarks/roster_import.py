@@ -26,6 +26,7 @@ including keeping the uploaded file.
 import argparse
 import datetime as dt
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -198,7 +199,12 @@ def next_month(rows: list[tuple], seed: int = 11) -> list[tuple]:
 
 # --- one step of one (backend, size) run, each in its own child process ---------------------------
 
-STEPS = ("setup", "first", "next", "reimport", "preview")
+STEPS = ("setup", "first", "verify_first", "next", "verify_next", "reimport", "preview")
+IMPORTS = ("first", "next", "reimport", "preview")
+VERIFICATIONS = ("verify_first", "verify_next")
+# An import's total against the bare calamine parse of its own file, timed in the same
+# process just before the import (on a shared machine the load changes between processes).
+TARGET_RATIO = {"first": 4, "next": 3, "reimport": 2}
 
 
 def child(step: str, size: int, workdir: Path) -> dict:
@@ -230,12 +236,17 @@ def child(step: str, size: int, workdir: Path) -> dict:
         }
     unit = WorkUnit.objects.get(code="74.71-DLHK")
     jan, feb = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
+    if step in VERIFICATIONS:
+        return verify(unit, jan if step == "verify_first" else feb)
     path, period, service = {
         "first": (first_file, jan, roster_import),
         "next": (second_file, feb, roster_import),
         "reimport": (second_file, feb, roster_import),
         "preview": (second_file, feb, roster_preview),
     }[step]
+    # In a forked child, so that the parse's memory is not counted in this step's peak.
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        bare = pool.apply(bare_parse, (path,))
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     started = time.perf_counter()
     if service is roster_preview:
@@ -246,12 +257,57 @@ def child(step: str, size: int, workdir: Path) -> dict:
     assert result.ok, [str(p) for p in result.errors[:5]]
     t = result.timings
     return {
+        "bare": bare,
         "parse": t.get("parse", 0),
         "validate_preview": t.get("validate", 0) + t.get("preview", 0),
         "confirm": t.get("write", 0),
         "total": total,
         "counts": result.counts(),
         "timings": {k: round(v, 3) for k, v in t.items()},
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def bare_parse(path: Path) -> float:
+    """python-calamine alone: open the workbook and read the first sheet's cells (best of 2)."""
+    from python_calamine import CalamineWorkbook
+
+    best = float("inf")
+    for _ in range(2):
+        started = time.perf_counter()
+        CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def verify(unit, period) -> dict:
+    """roster_verify (memberships + the month's bill), with the membership sync timed apart."""
+    from enrollment.models import Membership, Roster
+    from enrollment.services import memberships
+    from enrollment.services.rosters import roster_verify
+
+    sync_seconds = []
+    original = memberships.memberships_sync
+
+    def timed_sync(**kwargs):
+        started = time.perf_counter()
+        try:
+            return original(**kwargs)
+        finally:
+            sync_seconds.append(time.perf_counter() - started)
+
+    memberships.memberships_sync = timed_sync  # roster_verify imports it at call time
+    roster = Roster.objects.select_related("unit").get(unit=unit, period=period)
+    started = time.perf_counter()
+    result = roster_verify(roster=roster)
+    total = time.perf_counter() - started
+    return {
+        "total": total,
+        "sync": sync_seconds[0],
+        "opened": result.opened,
+        "closed": result.closed,
+        "memberships": Membership.objects.count(),
+        "history": Membership.history.count(),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
 
@@ -303,16 +359,34 @@ def run_one(backend: str, size: int, pg_url: str) -> dict:
 
 def table(results: list[tuple[str, dict]]) -> str:
     lines = [
-        "| backend | rows | run | parse s | validate+preview s | confirm s | total s | rows/s | peak MB |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | rows | run | bare calamine s | parse s | validate+preview s | confirm s "
+        "| total s | × bare parse (target) | rows/s | peak MB |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for backend, figures in results:
-        for run in STEPS[1:]:
+        for run in IMPORTS:
+            f = figures[run]
+            bare = f["bare"]
+            ratio = f["total"] / bare if bare else float("nan")
+            target = f" (≤ {TARGET_RATIO[run]})" if run in TARGET_RATIO else ""
+            lines.append(
+                f"| {backend} | {figures['rows']:,} | {run} | {bare:.2f} | {f['parse']:.2f} | "
+                f"{f['validate_preview']:.2f} | {f['confirm']:.2f} | {f['total']:.2f} | "
+                f"{ratio:.1f}×{target} | {figures['rows'] / f['total']:,.0f} | {f['peak_mb']} |"
+            )
+    lines += [
+        "",
+        "| backend | rows | verification | total s | memberships sync s | opened | closed "
+        "| memberships | history rows | peak MB |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for backend, figures in results:
+        for run in VERIFICATIONS:
             f = figures[run]
             lines.append(
-                f"| {backend} | {figures['rows']:,} | {run} | {f['parse']:.2f} | "
-                f"{f['validate_preview']:.2f} | {f['confirm']:.2f} | {f['total']:.2f} | "
-                f"{figures['rows'] / f['total']:,.0f} | {f['peak_mb']} |"
+                f"| {backend} | {figures['rows']:,} | {run.removeprefix('verify_')} | "
+                f"{f['total']:.2f} | {f['sync']:.2f} | {f['opened']:,} | {f['closed']:,} | "
+                f"{f['memberships']:,} | {f['history']:,} | {f['peak_mb']} |"
             )
     return "\n".join(lines)
 
@@ -337,7 +411,7 @@ def main():
             results.append((backend, figures))
             print(f"{backend} {size:,}: done", file=sys.stderr)
             if args.verbose:
-                for step in STEPS[1:]:
+                for step in IMPORTS:
                     print(f"  {step}: {figures[step]['timings']}", file=sys.stderr)
     print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {dt.date.today()}")
     print(table(results))

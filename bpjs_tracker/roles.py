@@ -165,6 +165,7 @@ TREASURER_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "enrollment.membership": VIEW,
     **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
     "enrollment.bill": VIEW,
+    "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
     "enrollment.payment": ("view", "add"),
     **MOU_VIEW,
     **CLAIM_FILE,
@@ -182,6 +183,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": ("view", "change"),
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": ("view", "add", "change"),
         **MOU_EDIT,
         **CLAIM_FILE,
@@ -195,6 +197,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": VIEW,
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, VIEW),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": VIEW,
         **MOU_EDIT,
         **CLAIM_VIEW,
@@ -209,6 +212,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "enrollment.membership": ALL,
         **dict.fromkeys(CONTRIBUTION_RULE_MODELS, ALL),
         "enrollment.bill": VIEW,
+        "enrollment.billline": VIEW,  # a bill's lines, on a page of their own
         "enrollment.payment": ALL,
         **MOU_ALL,
         **CLAIM_ALL,

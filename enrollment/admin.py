@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -27,7 +28,13 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from bpjs_tracker.admin import (
+    EstimatedCountPaginator,
+    NikSearchMixin,
+    PlainHistoryMixin,
+    ScopedModelAdmin,
+    regency_filter,
+)
 from bpjs_tracker.money import format_rupiah
 from enrollment import jobs as roster_jobs
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
@@ -56,20 +63,11 @@ from enrollment.services.rosters import (
 )
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CHANGES_PER_PAGE = 200
 
 
 def _first_message(exc) -> str:
     return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
-
-
-class PlainHistoryMixin:
-    """For models without django-simple-history: the admin's own (LogEntry) history page."""
-
-    object_history_template = None
-
-    def history_view(self, request, object_id, extra_context=None):
-        self._require_in_scope(request, object_id)
-        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
 
 
 class ActiveFilter(admin.SimpleListFilter):
@@ -394,11 +392,15 @@ class RosterAdmin(ScopedModelAdmin):
             if export == "xlsx":
                 return _download(XLSX().export_data(dataset), name, XLSX_TYPE)
             return _download(CSV().export_data(dataset), name, "text/csv; charset=utf-8")
+        # A first roster of 20,000 rows is 20,000 "joined" lines: the page shows them in
+        # pages (the counts and the exports cover all of them).
+        page = Paginator(changes.lines, CHANGES_PER_PAGE).get_page(request.GET.get("p"))
         context = self._context(
             request,
             title=_("Mutasi %(roster)s") % {"roster": roster},
             roster=roster,
             changes=changes,
+            page=page,
         )
         return TemplateResponse(request, "admin/enrollment/roster/changes.html", context)
 
@@ -510,8 +512,38 @@ class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("lihat"))
 
 
+class RosterPeriodFilter(admin.SimpleListFilter):
+    """The month of the entry's roster: instead of a date hierarchy over a million entries."""
+
+    title = _("periode")
+    parameter_name = "periode"
+
+    def lookups(self, request, model_admin):
+        periods = (
+            Roster.objects.visible_to(request.user)
+            .order_by("-period")
+            .values_list("period", flat=True)
+            .distinct()
+        )
+        return [(f"{p:%Y-%m}", f"{p:%Y-%m}") for p in periods[:36]]
+
+    def queryset(self, request, queryset):
+        try:
+            year, month = (int(part) for part in (self.value() or "").split("-"))
+            return queryset.filter(roster__period=date(year, month, 1))
+        except ValueError:
+            return queryset
+
+
+# Pages over a province's million rows (issue #13): ordered by indexed columns, no date
+# hierarchy, NIK searches through the unique index (NikSearchMixin), and no second COUNT
+# of the unfiltered table.
+
+
 @admin.register(RosterEntry)
-class RosterEntryAdmin(PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedModelAdmin):
+class RosterEntryAdmin(
+    NikSearchMixin, PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedModelAdmin
+):
     resource_classes = [RosterEntryResource]
     list_display = (
         "nik",
@@ -524,33 +556,43 @@ class RosterEntryAdmin(PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedMode
         "start_date",
         "kpj",
     )
-    list_filter = ("segment", regency_filter("roster__unit__regency"))
+    list_filter = (RosterPeriodFilter, "segment", regency_filter("roster__unit__regency"))
     list_select_related = ("roster__unit", "worker")
-    search_fields = ("worker__nik", "worker__name", "kpj", "roster__unit__code")
-    date_hierarchy = "roster__period"
+    nik_search_field = "worker__nik"
+    search_fields = ("worker__name", "roster__unit__code")
+    search_help_text = _("NIK (16 digit atau digit awalnya), nama, atau kode unit.")
+    # Newest rosters first, through the (roster, worker) unique index; sorting by a column
+    # of another table would sort the whole table.
+    ordering = ("-roster_id", "-worker_id")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
-    @admin.display(description=_("NIK"), ordering="worker__nik")
+    @admin.display(description=_("NIK"))
     def nik(self, obj):
         return obj.worker.nik
 
-    @admin.display(description=_("nama"), ordering="worker__name")
+    @admin.display(description=_("nama"))
     def name(self, obj):
         return obj.worker.name
 
-    @admin.display(description=_("unit kerja"), ordering="roster__unit__code")
+    @admin.display(description=_("unit kerja"))
     def unit(self, obj):
         return obj.roster.unit.code
 
-    @admin.display(description=_("periode"), ordering="roster__period")
+    @admin.display(description=_("periode"))
     def period(self, obj):
         return f"{obj.roster.period:%Y-%m}"
 
 
 @admin.register(Worker)
-class WorkerAdmin(ScopedModelAdmin):
+class WorkerAdmin(NikSearchMixin, ScopedModelAdmin):
     list_display = ("nik", "name", "birth_date", "sex")
     list_filter = ("sex",)
-    search_fields = ("nik", "name")
+    search_fields = ("name",)
+    search_help_text = _("NIK (16 digit atau digit awalnya) atau nama.")
+    ordering = ("nik",)  # the unique index; names are not indexed
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     readonly_fields = ("cover_today",)
 
     def get_object(self, request, object_id, from_field=None):
@@ -571,12 +613,18 @@ class WorkerAdmin(ScopedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ExportMixin, ScopedModelAdmin):
+class MembershipAdmin(NikSearchMixin, ExportMixin, ScopedModelAdmin):
     resource_classes = [MembershipResource]
     list_display = ("worker", "programme", "unit", "kpj", "start", "end")
     list_filter = ("programme", ActiveFilter, regency_filter("unit__regency"))
     list_select_related = ("worker", "unit")
-    search_fields = ("worker__nik", "worker__name", "kpj")
+    nik_search_field = "worker__nik"
+    kpj_search_field = "kpj"
+    search_fields = ("worker__name",)
+    search_help_text = _("NIK (16 digit atau digit awalnya), nomor KPJ, atau nama.")
+    ordering = ("-id",)  # newest first, through the primary key
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     fields = ("worker", "programme", "unit", "kpj", "start", "end", "cover_today")
     readonly_fields = ("worker", "programme", "unit", "start", "end", "cover_today")
     change_list_template = "admin/enrollment/membership/change_list.html"

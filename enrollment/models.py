@@ -32,7 +32,10 @@ class Sex(models.TextChoices):
 class Worker(TimeStampedModel):
     """One person, unique by NIK."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    # Unique through Meta.constraints rather than unique=True: on PostgreSQL unique=True also
+    # builds a varchar_pattern_ops ("_like") index, which every imported worker pays for and
+    # no query uses (NIK prefix search is a range over the unique index: WorkerAdmin).
+    nik = models.CharField(_("NIK"), max_length=16)
     name = models.CharField(_("nama"), max_length=200)
     birth_date = models.DateField(_("tanggal lahir"))
     sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices)
@@ -57,6 +60,13 @@ class Worker(TimeStampedModel):
         ordering = ["name"]
         verbose_name = _("pekerja")
         verbose_name_plural = pgettext_lazy("plural", "pekerja")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                name="worker_nik_unique",
+                violation_error_message=_("Sudah ada pekerja dengan NIK ini."),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.nik})"
@@ -202,17 +212,27 @@ class RosterUpload(TimeStampedModel):
 class RosterEntry(models.Model):
     """A worker on a roster: position, segment, wage (whole Rupiah) and start date (TMT)."""
 
+    # Only the roster import writes entries (enrollment/services/bulk.py), inside the
+    # transaction that holds the roster and creates the workers, so the foreign keys skip
+    # the database's per-row checks at commit (200,000 trigger calls for 100,000 rows);
+    # Django still cascades and protects on delete, and `manage.py check_integrity`
+    # finds entries whose roster or worker is missing (architecture.md, 2026-11-26).
     roster = models.ForeignKey(
         Roster,
         on_delete=models.CASCADE,
         related_name="entries",
         verbose_name=_("roster"),
+        db_constraint=False,
         # The (roster, worker) unique index serves lookups by roster; a second index
         # would only slow down importing 100,000 entries.
         db_index=False,
     )
     worker = models.ForeignKey(
-        Worker, on_delete=models.PROTECT, related_name="roster_entries", verbose_name=_("pekerja")
+        Worker,
+        on_delete=models.PROTECT,
+        related_name="roster_entries",
+        verbose_name=_("pekerja"),
+        db_constraint=False,
     )
     row_number = models.PositiveIntegerField(_("baris"))
     position = models.CharField(_("jabatan"), max_length=200, blank=True)
@@ -265,14 +285,17 @@ class Membership(TimeStampedModel):
 
     class Meta:
         ordering = ["worker__name", "programme", "-start"]
+        verbose_name = _("kepesertaan")
+        verbose_name_plural = pgettext_lazy("plural", "kepesertaan")
         indexes = [
             # The dashboard's "protection at risk": memberships that ended lately.
             models.Index(
                 fields=["end"], condition=Q(end__isnull=False), name="membership_ended_idx"
             ),
+            # KPJ look-ups (admin search, the KPJ import's "already taken" check); most
+            # memberships have none yet, so the index holds only those that do.
+            models.Index(fields=["kpj"], condition=~Q(kpj=""), name="membership_kpj_idx"),
         ]
-        verbose_name = _("kepesertaan")
-        verbose_name_plural = pgettext_lazy("plural", "kepesertaan")
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")),
@@ -911,7 +934,8 @@ class BillLine(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.bill} {self.nik}: {self.amount}"
+        # No related rows: a page of lines must not fetch each line's bill and unit.
+        return f"{self.get_kind_display()} {self.nik}: {self.amount}"
 
     def parts(self) -> list[LinePart]:
         """The per-programme items of this line: programmes with a rate (adjustments: non-zero)."""

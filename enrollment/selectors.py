@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from bpjs_tracker.money import format_rupiah
-from enrollment.models import Roster, Sex
+from enrollment.models import Membership, Roster, RosterEntry, Sex
 from enrollment.services import bulk
 from regencies.models import Segment
 
@@ -145,12 +146,32 @@ class DoubleEnrolmentLine:
 
 
 def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
-    """Workers of `roster` who are also on another unit's roster of the same month."""
-    rows = bulk.fetch_roster_rows(roster.pk)
-    others = bulk.fetch_other_rosters(period=roster.period, unit_id=roster.unit_id, niks=list(rows))
+    """Workers of `roster` who are also on another unit's roster of the same month.
+
+    One join from this roster's entries to the same workers' other entries (the
+    worker index), so a 20,000-row roster's page reads only the doubles, not
+    every row of the month (issue #13).
+    """
+    others: dict[int, list] = {}
+    elsewhere = (
+        RosterEntry.objects.filter(roster__period=roster.period)
+        .exclude(roster__unit_id=roster.unit_id)
+        .filter(worker_id__in=RosterEntry.objects.filter(roster=roster).values("worker_id"))
+    )
+    for worker_id, code, name in elsewhere.values_list(
+        "worker_id", "roster__unit__code", "roster__unit__name"
+    ):
+        others.setdefault(worker_id, []).append((code, name))
+    if not others:
+        return []
+    rows = (
+        RosterEntry.objects.filter(roster=roster, worker_id__in=elsewhere.values("worker_id"))
+        .order_by("row_number")
+        .values_list("worker_id", "worker__nik", "worker__name", "row_number")
+    )
     return [
-        DoubleEnrolmentLine(nik, rows[nik].name, rows[nik].row, tuple(units))
-        for nik, units in sorted(others.items(), key=lambda item: rows[item[0]].row)
+        DoubleEnrolmentLine(nik, name, row, tuple(sorted(others[worker_id])))
+        for worker_id, nik, name, row in rows
     ]
 
 
@@ -167,19 +188,26 @@ def roster_verify_effect(*, roster: Roster) -> VerifyEffect:
 
     The same rule as `memberships_sync`: a worker on the roster missing an open membership
     through the unit starts; an open member absent from it, who joined before its month, ends.
+    Two counting queries, whatever the roster's size.
     """
-    from enrollment.models import Membership, RosterEntry
     from enrollment.services.memberships import ROSTER_PROGRAMMES
 
-    on_roster = set(RosterEntry.objects.filter(roster=roster).values_list("worker_id", flat=True))
-    open_rows = Membership.objects.filter(
+    on_roster = RosterEntry.objects.filter(roster=roster)
+    open_here = Membership.objects.filter(
         unit_id=roster.unit_id, end__isnull=True, programme__in=ROSTER_PROGRAMMES
-    ).values_list("worker_id", "programme", "start")
-    have: dict[int, set] = {}
-    ending = set()
-    for worker_id, programme, start in open_rows:
-        have.setdefault(worker_id, set()).add(programme)
-        if worker_id not in on_roster and start < roster.period:
-            ending.add(worker_id)
-    starting = sum(1 for w in on_roster if have.get(w, set()) != set(ROSTER_PROGRAMMES))
-    return VerifyEffect(workers_starting=starting, workers_ending=len(ending))
+    )
+    fully_open = (
+        open_here.values("worker_id")
+        .annotate(programmes=Count("programme", distinct=True))
+        .filter(programmes=len(ROSTER_PROGRAMMES))
+        .values("worker_id")
+    )
+    starting = on_roster.exclude(worker_id__in=fully_open).count()
+    ending = (
+        open_here.filter(start__lt=roster.period)
+        .exclude(worker_id__in=on_roster.values("worker_id"))
+        .values("worker_id")
+        .distinct()
+        .count()
+    )
+    return VerifyEffect(workers_starting=starting, workers_ending=ending)

@@ -19,6 +19,7 @@ from claims.models import BenefitSchedule, Claim
 from enrollment.billing.services import bill_generate
 from enrollment.models import (
     Bill,
+    BillLine,
     ContributionRate,
     ContributionRelief,
     Membership,
@@ -114,6 +115,10 @@ CASES: dict[type, Case] = {
     ),
     # Contributions (issue #4): bills and payments belong to a unit; rules are province-wide.
     Bill: Case(lambda w, role: _bill(w.home_unit(role)), lambda w: _bill(w.buton_opd)),
+    BillLine: Case(
+        lambda w, role: _bill(w.home_unit(role)).lines.first(),
+        lambda w: _bill(w.buton_opd).lines.first(),
+    ),
     Payment: Case(lambda w, role: _payment(w.home_unit(role)), lambda w: _payment(w.buton_opd)),
     ContributionRate: Case(lambda w, role: ContributionRate.objects.first(), None),
     ContributionRelief: Case(lambda w, role: ContributionRelief.objects.first(), None),

@@ -21,13 +21,13 @@ through COPY, hence the file-wide S608 exemption.
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from enrollment.models import Roster, RosterEntry, Worker
+from enrollment.models import Membership, Roster, RosterEntry, Worker
 from regencies.models import WorkUnit
 
 SQLITE_CHUNK = 900
@@ -422,3 +422,195 @@ def delete_entries(entry_ids: Sequence[int]) -> None:
             cursor.execute(
                 f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
             )
+
+
+# --- memberships (roster verification) ------------------------------------------------------------
+
+
+def _membership_history_sql(
+    source: str, overrides: dict[str, str], history_type: str
+) -> tuple[str, str]:
+    """Column list and SELECT list writing Membership history rows from `source` rows.
+
+    A history column that is a Membership column reads `source.<column>` unless
+    `overrides` gives another expression; the rest (date, user, reason, type)
+    are the named parameters %(history_date)s, %(history_user_id)s, ….
+    """
+    history = Membership.history.model
+    membership_columns = {f.column for f in Membership._meta.concrete_fields}
+    columns, values = [], []
+    for field in history._meta.concrete_fields:
+        if field.name == "history_id":
+            continue
+        column = field.column
+        columns.append(_q(column))
+        if column in overrides:
+            values.append(overrides[column])
+        elif column in membership_columns:
+            values.append(f"{source}.{_q(column)}")
+        elif column == "history_type":
+            values.append(f"'{history_type}'")
+        else:
+            values.append(f"%({column})s")
+    return ", ".join(columns), ", ".join(values)
+
+
+@dataclass(frozen=True)
+class MembershipSyncCounts:
+    opened: int
+    closed: int
+    removed: int
+
+
+def sync_memberships(
+    *, roster_id: int, unit_id: int, period: date, programmes: Sequence[str], stamp: HistoryStamp
+) -> MembershipSyncCounts:
+    """Make the unit's open memberships in `programmes` match the roster, history rows included.
+
+    Four steps, each a fixed number of statements whatever the roster's size:
+    the KPJ of a member still on the roster is filled in when the roster has one
+    and the membership none; members no longer on it end on the day before
+    `period` (or, when opened for `period` itself, are removed); workers on it
+    without an open membership through the unit get one from `period`. Every
+    row written, changed or removed gets its django-simple-history row ("+",
+    "~", "-") with `stamp`'s user, time and reason, in the same transaction.
+    """
+    m, e = _table(Membership), _table(RosterEntry)
+    history = _table(Membership.history.model)
+    ops = connection.ops
+    params = {
+        "roster": roster_id,
+        "unit": unit_id,
+        "period": ops.adapt_datefield_value(period),
+        "last_day": ops.adapt_datefield_value(period - timedelta(days=1)),
+        "now": ops.adapt_datetimefield_value(stamp.when),
+        "history_date": ops.adapt_datetimefield_value(stamp.when),
+        "history_user_id": stamp.user_id,
+        "history_change_reason": stamp.reason,
+        **{f"programme_{i}": programme for i, programme in enumerate(programmes)},
+    }
+    in_programmes = ", ".join(f"%(programme_{i})s" for i in range(len(programmes)))
+    programme_rows = " UNION ALL ".join(
+        f"SELECT %(programme_{i})s AS programme" for i in range(len(programmes))
+    )
+    open_of_unit = (
+        f"m.unit_id = %(unit)s AND m.{_q('end')} IS NULL AND m.programme IN ({in_programmes})"
+    )
+    on_roster = f"SELECT 1 FROM {e} e WHERE e.roster_id = %(roster)s AND e.worker_id = m.worker_id"
+    kpj_of = (
+        f"(SELECT e.kpj FROM {e} e WHERE e.roster_id = %(roster)s AND e.worker_id = m.worker_id)"
+    )
+    kpj_where = f"{open_of_unit} AND m.kpj = '' AND {kpj_of} <> ''"
+    gone = f"{open_of_unit} AND NOT EXISTS ({on_roster})"
+    close_where = f"{gone} AND m.start < %(period)s"
+    remove_where = f"{gone} AND m.start = %(period)s"
+    new_rows = (
+        f"SELECT e.worker_id, p.programme, e.kpj FROM {e} e CROSS JOIN ({programme_rows}) p"
+        f" WHERE e.roster_id = %(roster)s AND NOT EXISTS (SELECT 1 FROM {m} m"
+        f" WHERE m.unit_id = %(unit)s AND m.worker_id = e.worker_id"
+        f" AND m.programme = p.programme AND m.{_q('end')} IS NULL)"
+    )
+    insert_columns = (
+        f"created_at, updated_at, worker_id, programme, unit_id, kpj, start, {_q('end')}"
+    )
+    insert_select = (
+        f"SELECT %(now)s, %(now)s, n.worker_id, n.programme, %(unit)s, n.kpj, %(period)s, NULL"
+        f" FROM ({new_rows}) n"
+    )
+    kpj_cols, kpj_values = _membership_history_sql("c", {}, "~")
+    gone_cols, gone_values = _membership_history_sql("c", {}, "-")
+    new_cols, new_values = _membership_history_sql("c", {}, "+")
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            # A roster just imported is not in the statistics yet: the planner then expects
+            # one row per side and picks nested loops that rescan the roster for every
+            # membership (1.3 s at 1,000 rows, quadratic). Hash and merge joins are right at
+            # every size here; JIT costs more than these statements take (as in billing).
+            # Both settings are restored afterwards: billing runs in the same transaction.
+            cursor.execute(
+                "SELECT current_setting('enable_nestloop'), current_setting('jit'),"
+                " set_config('enable_nestloop', 'off', true), set_config('jit', 'off', true)"
+            )
+            nestloop, jit = cursor.fetchone()[:2]
+            try:
+                # Data-modifying CTEs: each change and its history rows in one statement.
+                cursor.execute(
+                    f"WITH c AS (UPDATE {m} m SET kpj = e.kpj, updated_at = %(now)s FROM {e} e"
+                    f" WHERE e.roster_id = %(roster)s AND e.worker_id = m.worker_id AND e.kpj <> ''"
+                    f" AND m.kpj = '' AND {open_of_unit} RETURNING m.*)"
+                    f" INSERT INTO {history} ({kpj_cols}) SELECT {kpj_values} FROM c",
+                    params,
+                )
+                cursor.execute(
+                    f"WITH c AS (UPDATE {m} m SET {_q('end')} = %(last_day)s, updated_at = %(now)s"
+                    f" WHERE {close_where} RETURNING m.*)"
+                    f" INSERT INTO {history} ({kpj_cols}) SELECT {kpj_values} FROM c",
+                    params,
+                )
+                closed = cursor.rowcount
+                cursor.execute(
+                    f"WITH c AS (DELETE FROM {m} m WHERE {remove_where} RETURNING m.*)"
+                    f" INSERT INTO {history} ({gone_cols}) SELECT {gone_values} FROM c",
+                    params,
+                )
+                removed = cursor.rowcount
+                cursor.execute(
+                    f"WITH c AS (INSERT INTO {m} ({insert_columns}) {insert_select} RETURNING *)"
+                    f" INSERT INTO {history} ({new_cols}) SELECT {new_values} FROM c",
+                    params,
+                )
+                opened = cursor.rowcount
+                return MembershipSyncCounts(opened=opened, closed=closed, removed=removed)
+            finally:
+                cursor.execute(
+                    "SELECT set_config('enable_nestloop', %s, true), set_config('jit', %s, true)",
+                    [nestloop, jit],
+                )
+        # SQLite: no data-modifying CTEs; the history rows are written from the same
+        # conditions just before (changes, removals) or just after (new rows, whose ids
+        # are above the largest before: SQLite has one writer at a time and
+        # AUTOINCREMENT ids only grow).
+        kpj_history_cols, kpj_history_values = _membership_history_sql(
+            "m", {"kpj": kpj_of, "updated_at": "%(now)s"}, "~"
+        )
+        cursor.execute(
+            f"INSERT INTO {history} ({kpj_history_cols}) SELECT {kpj_history_values}"
+            f" FROM {m} m WHERE {kpj_where}",
+            params,
+        )
+        cursor.execute(
+            f"UPDATE {m} AS m SET kpj = {kpj_of}, updated_at = %(now)s WHERE {kpj_where}", params
+        )
+        end_history_cols, end_history_values = _membership_history_sql(
+            "m", {"end": "%(last_day)s", "updated_at": "%(now)s"}, "~"
+        )
+        cursor.execute(
+            f"INSERT INTO {history} ({end_history_cols}) SELECT {end_history_values}"
+            f" FROM {m} m WHERE {close_where}",
+            params,
+        )
+        closed = cursor.rowcount
+        cursor.execute(
+            f"UPDATE {m} AS m SET {_q('end')} = %(last_day)s, updated_at = %(now)s"
+            f" WHERE {close_where}",
+            params,
+        )
+        gone_cols, gone_values = _membership_history_sql("m", {}, "-")
+        cursor.execute(
+            f"INSERT INTO {history} ({gone_cols}) SELECT {gone_values}"
+            f" FROM {m} m WHERE {remove_where}",
+            params,
+        )
+        removed = cursor.rowcount
+        cursor.execute(f"DELETE FROM {m} AS m WHERE {remove_where}", params)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {m}")
+        (last_id,) = cursor.fetchone()
+        cursor.execute(f"INSERT INTO {m} ({insert_columns}) {insert_select}", params)
+        opened = cursor.rowcount
+        new_cols, new_values = _membership_history_sql("m", {}, "+")
+        cursor.execute(
+            f"INSERT INTO {history} ({new_cols}) SELECT {new_values} FROM {m} m"
+            f" WHERE m.id > %(last_id)s AND m.unit_id = %(unit)s",
+            {**params, "last_id": last_id},
+        )
+    return MembershipSyncCounts(opened=opened, closed=closed, removed=removed)

@@ -1,7 +1,6 @@
 """Memberships (JKK, JKM) derived from verified rosters, and KPJ numbers from BPJS files."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,13 +8,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from enrollment.imports import parsing
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import FILE_HEADER_ONLY, KPJ_LAYOUT, read_roster_file
 from enrollment.imports.rows import DUPLICATE_NIK
-from enrollment.models import Membership, Programme, Roster, RosterEntry
+from enrollment.models import Membership, Programme, Roster
+from enrollment.selectors import roster_verify_effect
+from enrollment.services import bulk
 
 # A roster enrols its workers in these programmes (DOMAIN.md §1: JKK + JKM).
 ROSTER_PROGRAMMES = (Programme.JKK, Programme.JKM)
@@ -48,64 +49,29 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
     Opened from the roster's month for workers on it without an open membership
     through the unit; ended on the last day of the previous month for members no
     longer on it; removed when they were opened for this same month by an
-    earlier verification (a re-uploaded, re-verified roster). Call inside the
-    verification's transaction.
+    earlier verification (a re-uploaded, re-verified roster). A KPJ on the
+    roster fills an open membership's empty KPJ. Every change gets its history
+    row. Set-based: a fixed number of SQL statements however long the roster
+    (`bulk.sync_memberships`). Call inside the verification's transaction.
     """
-    period, unit_id = roster.period, roster.unit_id
-    on_roster = dict(RosterEntry.objects.filter(roster=roster).values_list("worker_id", "kpj"))
-    open_memberships = list(
-        Membership.objects.filter(
-            unit_id=unit_id, end__isnull=True, programme__in=ROSTER_PROGRAMMES
-        )
+    effect = roster_verify_effect(roster=roster)  # in people, counted before the change
+    counts = bulk.sync_memberships(
+        roster_id=roster.pk,
+        unit_id=roster.unit_id,
+        period=roster.period,
+        programmes=[str(p) for p in ROSTER_PROGRAMMES],
+        stamp=bulk.HistoryStamp(
+            when=timezone.now(),
+            user_id=by.pk if by is not None else None,
+            reason=_g("Verifikasi roster %(roster)s") % {"roster": roster},
+        ),
     )
-    have = {(m.worker_id, m.programme) for m in open_memberships}
-    reason = _g("Verifikasi roster %(roster)s") % {"roster": roster}
-    now = timezone.now()
-    last_day = period - timedelta(days=1)
-    to_open = [
-        Membership(worker_id=worker_id, programme=programme, unit_id=unit_id, kpj=kpj, start=period)
-        for worker_id, kpj in on_roster.items()
-        for programme in ROSTER_PROGRAMMES
-        if (worker_id, programme) not in have
-    ]
-    to_update, to_remove = [], []
-    closed, ended_workers = 0, set()
-    for membership in open_memberships:
-        if membership.worker_id in on_roster:
-            kpj = on_roster[membership.worker_id]
-            if kpj and not membership.kpj:
-                membership.kpj, membership.updated_at = kpj, now
-                to_update.append(membership)
-        elif membership.start < period:
-            membership.end, membership.updated_at = last_day, now
-            to_update.append(membership)
-            closed += 1
-            ended_workers.add(membership.worker_id)
-        elif membership.start == period:
-            to_remove.append(membership.pk)
-    bulk_create_with_history(
-        to_open, Membership, batch_size=BATCH, default_user=by, default_change_reason=reason
-    )
-    if to_update:
-        bulk_update_with_history(
-            to_update,
-            Membership,
-            ["end", "kpj", "updated_at"],
-            batch_size=BATCH,
-            default_user=by,
-            default_change_reason=reason,
-        )
-    for start in range(0, len(to_remove), BATCH):
-        for membership in Membership.objects.filter(pk__in=to_remove[start : start + BATCH]):
-            membership._history_user = by
-            membership._change_reason = reason
-            membership.delete()
     return MembershipSync(
-        opened=len(to_open),
-        closed=closed,
-        removed=len(to_remove),
-        workers_started=len({m.worker_id for m in to_open}),
-        workers_ended=len(ended_workers),
+        opened=counts.opened,
+        closed=counts.closed,
+        removed=counts.removed,
+        workers_started=effect.workers_starting,
+        workers_ended=effect.workers_ending,
     )
 
 
