@@ -33,6 +33,14 @@ GIVEN = {
 }
 FAMILY = ["Mu'min", "Rahman", "Hamid", "Tamburaka", "Lakidende", "Sulaiman", "Kadir", "Halu",
           "Mokodompit", "Pasanre", "Saranani", "Ali Mazi"]  # fmt: skip
+
+
+def demo_name(n: int, sex: str) -> str:
+    """The n-th demo person's name: a given name that matches the sex, and a family name."""
+    given = GIVEN[sex]
+    return f"{given[n % len(given)]} {FAMILY[n // 9 % len(FAMILY)]} (demo)"
+
+
 HEADERS = ["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin", "Jabatan", "Kategori", "Upah", "TMT"]
 
 
@@ -54,7 +62,7 @@ def demo_rows(offset: int, count: int, positions: list[str]) -> list[list]:
         rows.append(
             [
                 nik,
-                f"{GIVEN[sex][n % len(GIVEN[sex])]} {FAMILY[n // 9 % len(FAMILY)]} (demo)",
+                demo_name(n, sex),
                 f"{birth:%d-%m-%Y}",
                 sex,
                 positions[n % len(positions)],
@@ -115,8 +123,7 @@ def _konut_rows(village_code: str, index: int) -> list[tuple]:
         birth = date(1965, 1, 1) + timedelta(days=n * 7)
         day = birth.day + (40 if sex == "P" else 0)
         nik = f"{district}{day:02d}{birth:%m%y}{9001 + n % 999:04d}"
-        name = f"{GIVEN[n % len(GIVEN)]} {FAMILY[n // len(GIVEN) % len(FAMILY)]} (demo)"
-        rows.append((nik, name, birth, sex, position))
+        rows.append((nik, demo_name(n, sex), birth, sex, position))
     return rows
 
 
@@ -278,8 +285,7 @@ def seed_buton(result=None) -> int:
             birth = date(1970, 1, 1) + timedelta(days=n * 3)
             day = birth.day + (40 if sex == "P" else 0)
             nik = f"7404{1 + n % 7:02d}{day:02d}{birth:%m%y}{9001 + n % 999:04d}"
-            name = f"{GIVEN[n % len(GIVEN)]} {FAMILY[n // len(GIVEN) % len(FAMILY)]} (demo)"
-            rows.append((nik, name, birth, sex, "Tenaga Kontrak"))
+            rows.append((nik, demo_name(n, sex), birth, sex, "Tenaga Kontrak"))
         people[unit.pk] = rows
     with transaction.atomic():
         rosters = _bulk_enrol(

@@ -1,7 +1,7 @@
-"""Everyone who may see a bill sees its lines and payments (#12).
+"""Everyone who may see a bill sees its lines (#12), on a paginated page of their own (#13).
 
-No role holds a permission on the line or allocation models themselves (they are computed),
-so the bill page showed totals without a single line to every role but the superuser.
+No role held a permission on the line model (lines are computed), so the bill page showed
+totals without a single line to every role but the superuser.
 """
 
 from datetime import date
@@ -25,9 +25,14 @@ def test_the_bill_page_lists_each_workers_line(world, client, role):
     niks = list(roster.entries.values_list("worker__nik", flat=True))
     client.force_login(world.user(role))
 
-    page = client.get(reverse("admin:enrollment_bill_change", args=[bill_of(world.kdi_dlhk, JAN).pk]))
+    bill = bill_of(world.kdi_dlhk, JAN)
+    page = client.get(reverse("admin:enrollment_bill_change", args=[bill.pk])).content.decode()
+    lines_url = f"{reverse('admin:enrollment_billline_changelist')}?bill__id__exact={bill.pk}"
+    assert lines_url.replace("&", "&amp;") in page
 
-    content = page.content.decode()
-    assert "Rincian per pekerja dan program" in content
+    lines = client.get(lines_url)
+
+    assert lines.status_code == 200
+    content = lines.content.decode()
     assert all(nik in content for nik in niks)
     assert "Rp 2.700.000" in content
