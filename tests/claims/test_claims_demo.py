@@ -11,10 +11,10 @@ from enrollment.models import Roster
 
 def test_the_field_claims_are_seeded_once(db):
     seed_demo()
-    claims = {c.worker.name: c for c in Claim.objects.select_related("worker", "unit")}
+    claims = {c.unit.code: c for c in Claim.objects.select_related("worker", "unit")}
     assert len(claims) == 4 and all(c.note == INVENTED for c in claims.values())
 
-    wunduhaka = claims["Yusuf Lakidende (demo)"]
+    wunduhaka = claims["74.09.01.2020"]
     assert (wunduhaka.unit.code, wunduhaka.status, wunduhaka.paid_amount) == (
         "74.09.01.2020",
         "paid",
@@ -30,7 +30,7 @@ def test_the_field_claims_are_seeded_once(db):
     )  # replaced: the village keeps ten officials
     assert not october.entries.filter(worker=wunduhaka.worker).exists()
 
-    kolaka_timur = claims["Hasnah Rahman (demo)"]
+    kolaka_timur = claims["74.11-DISNAKERTRANS"]
     assert (kolaka_timur.unit.regency.code, kolaka_timur.paid_on.strftime("%Y-%m")) == (
         "74.11",
         "2021-10",
@@ -43,7 +43,7 @@ def test_the_field_claims_are_seeded_once(db):
     assert assessment.missing_documents == ["Laporan kecelakaan kerja"]
     assert assessment.lateness is None  # the clock waits for the last document
 
-    refused = claims["Agus Kadir (demo)"]
+    refused = claims["74.71-SATPOLPP"]
     assert refused.status == "rejected"
     assert "berakhir 31-12-2020" in refused.rejection_reason
     assert next(c for c in claim_assess(refused).checks if c.key == "membership").outcome == "fail"
