@@ -50,10 +50,10 @@ OFFICIALS = [
     ("Kasi Kesejahteraan", "Nur Lestari (demo)"),
     ("Kasi Pelayanan", "Ahmad Halu (demo)"),
     ("Kepala Dusun I", "Rahmat Sulaiman (demo)"),
-    ("Kepala Dusun II", "Yusuf Lakidende (demo)"),  # dies in September 2019
+    ("Kepala Dusun II", "Yusuf Lakidende (demo)"),  # the one who dies in September 2019
     ("Kepala Dusun III", "Irwan Tamburaka (demo)"),
 ]
-DEATH_WUNDUHAKA = date(2019, 9, 12)
+DECEASED = "Yusuf Lakidende (demo)"
 SUCCESSOR = ("Kepala Dusun II", "Baso Mokodompit (demo)")
 
 
@@ -62,12 +62,9 @@ def _nik(district: str, serial: int, birth: date, sex: str = "L") -> str:
     return f"{district}{day:02d}{birth:%m%y}{9000 + serial:04d}"
 
 
-def _roster(unit: WorkUnit, period: date, rows: list[list], *, replace: bool = False) -> None:
-    """Import and verify `unit`'s roster for `period` (same services as uploads).
-
-    An existing roster is left alone, or replaced (a re-upload) with `replace`.
-    """
-    if not replace and Roster.objects.filter(unit=unit, period=period).exists():
+def _roster(unit: WorkUnit, period: date, rows: list[list]) -> None:
+    """Import and verify `unit`'s roster for `period` unless it exists (same services as uploads)."""
+    if Roster.objects.filter(unit=unit, period=period).exists():
         return
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -80,18 +77,11 @@ def _roster(unit: WorkUnit, period: date, rows: list[list], *, replace: bool = F
     roster_verify(roster=imported.roster, by=None)
 
 
-def _entry_row(entry: RosterEntry) -> list:
-    """A stored roster entry as a row of a roster file."""
-    worker = entry.worker
-    return [worker.nik, worker.name, f"{worker.birth_date:%d-%m-%Y}", worker.sex, entry.position,
-            str(entry.get_segment_display()), str(entry.wage), f"{entry.start_date:%d-%m-%Y}"]  # fmt: skip
-
-
 def _official_rows(officials) -> list[list]:
     rows = []
     for n, (position, name) in enumerate(officials):
         birth = date(1970 + n, 1 + n % 12, 3 + n)
-        nik = _nik("740901", n + 1 if name != SUCCESSOR[1] else 11, birth)
+        nik = _nik("740901", n + 1, birth)
         rows.append([nik, name, f"{birth:%d-%m-%Y}", "L", position, "perangkat_desa",
                      "2000000", "02-01-2019"])  # fmt: skip
     return rows
@@ -139,40 +129,59 @@ def _heir(claim: Claim, name: str, relationship: str, serial: int, birth: date, 
     return heir
 
 
+def _rows_of(roster: Roster, *, replace: str | None = None) -> list[list]:
+    """A verified roster's rows as a file would carry them, the worker `replace` (NIK) swapped."""
+    rows = []
+    for entry in roster.entries.select_related("worker").order_by("row_number"):
+        worker = entry.worker
+        row = [worker.nik, worker.name, f"{worker.birth_date:%d-%m-%Y}", worker.sex,
+               entry.position, entry.segment, str(entry.wage), f"{entry.start_date:%d-%m-%Y}"]  # fmt: skip
+        if worker.nik == replace:
+            birth = date(1978, 9, 11)
+            row = [_nik("740901", 11, birth), SUCCESSOR[1], f"{birth:%d-%m-%Y}", "L",
+                   entry.position, entry.segment, str(entry.wage), "01-10-2019"]  # fmt: skip
+        rows.append(row)
+    return rows
+
+
+def _reimport(roster: Roster, rows: list[list], period: date | None = None) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(HEADERS)
+    writer.writerows(rows)
+    period = period or roster.period
+    upload = SimpleUploadedFile(
+        f"demo-{roster.unit.code}-{period:%Y-%m}.csv", buffer.getvalue().encode()
+    )
+    imported = roster_import(unit=roster.unit, period=period, upload=upload, by=None)
+    if not imported.ok:
+        raise RuntimeError(f"demo roster {roster.unit.code} {period:%Y-%m}: {imported.errors[:3]}")
+    roster_verify(roster=imported.roster, by=None)
+
+
 def seed_wunduhaka(users: dict) -> None:
     """The village official who died in 2019 (before October): JKM Rp 24.000.000 paid.
 
-    Konawe Utara's 2019 rosters (`enrollment.demo.seed_konawe_utara`) give the village its ten
-    officials all year; this story takes the Kepala Dusun II of the August roster as the
-    official who died on 12 September and replaces him on the October to December rosters by
-    re-uploading them through the roster service, so the village keeps ten. Without those
-    rosters (a database seeded before them), August and October are imported here.
+    The village's August 2019 roster names him (the demo writes one when the dashboard's
+    Konawe Utara data has not); every later roster that still names him is re-imported with
+    his successor in his place, so the village keeps its ten officials.
     """
     unit = WorkUnit.objects.get(code=WUNDUHAKA)
-    if Claim.objects.filter(unit=unit, date_of_death=DEATH_WUNDUHAKA).exists():
-        return
-    august = date(2019, 8, 1)
-    _roster(unit, august, _official_rows(OFFICIALS))  # nothing when Konawe Utara's exists
-    entries = list(
-        RosterEntry.objects.filter(roster__unit=unit, roster__period=august)
-        .select_related("worker")
-        .order_by("row_number")
-    )
-    deceased = next((e for e in entries if e.position == SUCCESSOR[0]), entries[-1])
-    successor_birth = date(1985, 6, 11)
-    successor = [_nik("740901", 11, successor_birth), SUCCESSOR[1], f"{successor_birth:%d-%m-%Y}",
-                 "L", deceased.position, "perangkat_desa", str(deceased.wage), "01-10-2019"]  # fmt: skip
-    rows = [successor if e.pk == deceased.pk else _entry_row(e) for e in entries]
-    later = [date(2019, month, 1) for month in (10, 11, 12)]
-    existing = set(
-        Roster.objects.filter(unit=unit, period__in=later).values_list("period", flat=True)
-    )
-    for period in later:
-        if period == later[0] or period in existing:
-            _roster(unit, period, rows, replace=True)
-    worker = deceased.worker
+    death = date(2019, 9, 12)
+    august = Roster.objects.filter(unit=unit, period=date(2019, 8, 1), status="verified").first()
+    if august is None:
+        _roster(unit, date(2019, 8, 1), _official_rows(OFFICIALS))
+        august = Roster.objects.get(unit=unit, period=date(2019, 8, 1))
+    entry = august.entries.select_related("worker").filter(position="Kepala Dusun II").first()
+    worker = entry.worker
+    later = Roster.objects.filter(unit=unit, period__gt=death, status="verified").order_by("period")
+    if not later.exists():
+        _reimport(august, _rows_of(august, replace=worker.nik), period=date(2019, 10, 1))
+    for roster in later:
+        if roster.entries.filter(worker=worker).exists():
+            _reimport(roster, _rows_of(roster, replace=worker.nik))
     claim = _claim(
-        unit=unit, worker=worker, programme="JKM", date_of_death=DEATH_WUNDUHAKA,
+        unit=unit, worker=worker, programme="JKM", date_of_death=death,
         place_of_death="Wunduhaka", cause_of_death="Sakit (demo)", reported_by="Bendahara desa (demo)",
         reported_on=date(2019, 9, 16), by=users["village"],
     )  # fmt: skip
@@ -180,7 +189,7 @@ def seed_wunduhaka(users: dict) -> None:
         return
     _heir(claim, "Wa Ode Fitri (demo)", "spouse", 101, date(1976, 5, 9), "P", is_recipient=True,
           bank_name="Bank Sultra", account_number="0009001001")  # fmt: skip
-    _heir(claim, "Ayu Lakidende (demo)", "child", 102, date(2008, 2, 14), "P",
+    _heir(claim, "Ayu Safitri (demo)", "child", 102, date(2008, 2, 14), "P",
           school_level="smp", scholarship_eligible=True)  # fmt: skip
     _documents(claim, date(2019, 10, 2), users["village"])
     claim_submit(claim=claim, by=users["village"])

@@ -16,7 +16,7 @@ from django.db.models import Q
 
 from claims.benefits import LevelTerms, ScheduleTerms, late_compensation, service_deadline
 from claims.models import BenefitSchedule, Claim
-from enrollment.billing.calendar import holidays_between
+from enrollment.billing.calendar import add_working_days, holidays_between
 from enrollment.models import FactCertainty, Membership
 
 
@@ -76,8 +76,9 @@ def claim_deadline(claim: Claim, *, book: ScheduleBook | None = None, holidays=N
     if schedule is None:
         return None
     start = claim.documents_complete_on
-    if holidays is None:
-        holidays = holidays_between(start, start + timedelta(days=60))
+    if holidays is None:  # one claim: the calendar's own function
+        return add_working_days(start, schedule.service_working_days)
+    # Many claims: the same rule over holidays read once (claim_deadlines).
     return service_deadline(start, schedule.service_working_days, holidays)
 
 

@@ -9,6 +9,7 @@ from claims.assessment import claim_assess
 from claims.benefits import late_compensation, service_deadline
 from claims.models import Claim
 from claims.selectors import ClaimCounts, claim_counts, claim_deadline
+from enrollment.billing.calendar import add_working_days
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ HOLIDAYS = {date(2021, 8, 17)}
 )
 def test_the_deadline_skips_weekends_and_holidays(start, days, deadline):
     assert service_deadline(start, days, HOLIDAYS) == deadline
+    assert add_working_days(start, days) == deadline  # the due dates' calendar agrees
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from bpjs_tracker.roles import Role
 from claims.models import Claim, ClaimDocument, Heir
@@ -189,3 +190,19 @@ def test_heirs_and_documents_are_frozen_once_verified(client, world, branch_staf
     assert not page.context["has_change_permission"]
     assert Heir.objects.filter(claim=claim).count() == 1
     assert ClaimDocument.objects.filter(claim=claim).count() == len(REQUIRED_WITH_SPOUSE)
+
+
+def test_the_payment_page_proposes_the_benefit_plus_what_lateness_owes(client, world, branch_staff):
+    # Complete Fri 13 Aug 2021; 3 working days over 17 Aug → Thu 19 Aug; it is now long after.
+    claim = eligible_claim(
+        world.kdi_dlhk, status=Claim.Status.APPROVED, date_of_death=date(2021, 8, 5)
+    )
+    Claim.objects.filter(pk=claim.pk).update(documents_complete_on=date(2021, 8, 13))
+    client.force_login(branch_staff)
+    page = client.get(reverse("admin:claims_claim_action", args=[claim.pk, "pay"]))
+    form = page.context["form"]
+    lateness = page.context["assessment"].lateness
+    assert lateness.days_late == (timezone.localdate() - date(2021, 8, 19)).days
+    assert form.initial["amount"] == 42_000_000 + lateness.amount_owed
+    assert lateness.amount_owed == 420_000 * lateness.days_late
+    assert form.initial["account"] == f"BRI 0123 a.n. {claim.heirs.get().name}"
