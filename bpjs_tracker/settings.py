@@ -137,6 +137,13 @@ MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 
 # Roster files larger than this are refused with one message (100,000 rows are about 6 MB).
 ROSTER_MAX_UPLOAD_BYTES = int(os.environ.get("ROSTER_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
+# Uploads past ROSTER_MAX_UPLOAD_BYTES stop being stored as they arrive (bpjs_tracker/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "bpjs_tracker.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False

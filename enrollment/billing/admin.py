@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
 from bpjs_tracker.money import format_rupiah
+from bpjs_tracker.uploads import validate_upload_size
 from enrollment.billing.exports import forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
 from enrollment.billing.selectors import (
@@ -43,6 +44,7 @@ from enrollment.models import (
     PaymentAllocation,
     PaymentRule,
     PublicHoliday,
+    short_file_name,
 )
 from regencies.models import Regency
 
@@ -523,6 +525,8 @@ class PaymentImportForm(forms.Form):
             "Kolom: Kode Unit (atau NPP), Periode (YYYY-MM, boleh kosong), Jumlah, "
             "Tanggal Bayar, Referensi."
         ),
+        validators=[validate_upload_size],
+        max_length=255,
     )
 
 
@@ -662,7 +666,7 @@ def _store_upload(request, name: str, content: bytes) -> str:
     token = uuid.uuid4().hex
     directory = _upload_dir(request)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{token}-{Path(name).name}").write_bytes(content)
+    (directory / f"{token}-{short_file_name(name)}").write_bytes(content)
     return token
 
 

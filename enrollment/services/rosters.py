@@ -13,6 +13,7 @@ roster's file, and on a re-upload the earlier file stays on disk and in the
 roster's history.
 """
 
+import logging
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -28,11 +29,13 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.billing.services import BillsGenerateResult, bill_refresh_for_roster
 from enrollment.imports.problems import ERROR, WARNING, Problem
-from enrollment.imports.reading import read_roster_file
+from enrollment.imports.reading import max_upload_bytes, read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterUpload
 from enrollment.services import bulk
 from regencies.models import Regency, WorkUnit
+
+logger = logging.getLogger(__name__)
 
 UPLOAD_NOT_ALLOWED = _("Anda tidak berhak mengunggah roster untuk unit %(unit)s.")
 VERIFY_NOT_ALLOWED = _("Anda tidak berhak memverifikasi atau mengembalikan roster %(roster)s.")
@@ -56,6 +59,11 @@ DOUBLE_ENROLMENT = _(
 NIK_REGISTERED_OTHER_NAME = _(
     "NIK %(nik)s sudah terdaftar atas nama lain. Pastikan NIK benar milik pekerja ini; bila "
     "benar, data pekerja akan diperbarui."
+)
+
+FILE_FAILED = _(
+    "Berkas tidak dapat diproses. Buka di Excel, simpan ulang sebagai Excel Workbook (.xlsx) "
+    "lalu unggah lagi; bila tetap gagal, kirim berkasnya ke kantor cabang."
 )
 
 ACTION_VERIFY = _("diverifikasi")
@@ -220,7 +228,7 @@ def roster_import(
     data, filename = _read_upload(upload)
     record = None
     started = time.perf_counter()
-    if not dry_run:
+    if not dry_run and len(data) <= max_upload_bytes():  # a larger file is refused, never kept
         record = _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
     kept = time.perf_counter() - started
     result = _run(unit=unit, period=period, data=data, filename=filename, by=by, record=record)
@@ -235,7 +243,7 @@ def roster_preview(*, unit: WorkUnit, period: date, upload, by) -> RosterImportR
     data, filename = _read_upload(upload)
     record = _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
     prefetch = _start_prefetch(unit, period)
-    result = _check(unit=unit, period=period, data=data, filename=filename)
+    result = _check(unit=unit, period=period, data=data, filename=filename, record=record)
     if result.ok:
         _plan(result, prefetch)
     result.dry_run = True
@@ -300,7 +308,7 @@ def _record_outcome(record: RosterUpload | None, result: RosterImportResult, *, 
 
 def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
     prefetch = _start_prefetch(unit, period)
-    result = _check(unit=unit, period=period, data=data, filename=filename)
+    result = _check(unit=unit, period=period, data=data, filename=filename, record=record)
     result.dry_run = record is None
     if not result.ok or record is None:
         if result.ok:
@@ -334,7 +342,20 @@ def _known_regencies() -> frozenset[str]:
     return frozenset(Regency.objects.filter(code__startswith="74.").values_list("code", flat=True))
 
 
-def _check(*, unit, period, data, filename) -> RosterImportResult:
+def _check(*, unit, period, data, filename, record=None) -> RosterImportResult:
+    """Read and check the file; a parser that fails on it still ends in a message and a state."""
+    try:
+        return _check_file(unit=unit, period=period, data=data, filename=filename)
+    except Exception:
+        logger.exception("Roster file %s could not be checked", filename)
+        result = RosterImportResult(unit=unit, period=period, dry_run=True, sheet=filename)
+        result.problems.append(Problem(Path(filename).stem or "berkas", 1, "A", str(FILE_FAILED)))
+        if record is not None:
+            _record_outcome(record, result, imported=False)
+        return result
+
+
+def _check_file(*, unit, period, data, filename) -> RosterImportResult:
     started = time.perf_counter()
     sheet = read_roster_file(data, filename=filename)
     result = RosterImportResult(
