@@ -276,7 +276,7 @@ def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> Roster
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             bounds.check_zip(archive, len(data))
             bounds.scan_shared_strings(archive)
-            sheets = _sheet_paths(archive)
+            sheets = sheet_paths(archive)
             first_path = sheets[0][1] if sheets else "xl/worksheets/sheet1.xml"
             formulas: list[tuple[str, str, str]] = []
             bounds.scan_sheet(archive, first_path, keep_formula_chunks=_formula_collector(formulas))
@@ -407,7 +407,7 @@ def _formula_cells(buffer: bytes) -> list[tuple[str, str, str]]:
     return cells
 
 
-def _sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+def sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     """(name, path inside the zip) of every worksheet, in the workbook's order."""
     try:
         workbook = archive.read("xl/workbook.xml")
@@ -437,14 +437,6 @@ def _xml_text(raw: bytes) -> str:
 
 
 # --- csv ----------------------------------------------------------------------------------------
-
-
-def _decode(data: bytes) -> str | None:
-    """The text of a CSV, or None when its encoding cannot be read (the error workbook's use)."""
-    try:
-        return bounds.decode_csv(data)
-    except FileRefused:
-        return None
 
 
 def _read_csv(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterSheet:
