@@ -359,7 +359,9 @@ class RosterAdmin(ScopedModelAdmin):
             "can_review": roster is not None
             and roster.is_verifiable
             and self.has_change_permission(request, roster),
-            "double_enrolments": roster_double_enrolments(roster=roster) if roster else [],
+            "double_enrolments": (
+                roster_double_enrolments(roster=roster, by=request.user) if roster else []
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 

@@ -128,11 +128,18 @@ class DoubleEnrolmentLine:
     units: tuple  # ((code, name), ...) of the other units' rosters of the same month
 
 
-def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
-    """Workers of `roster` who are also on another unit's roster of the same month."""
+def roster_double_enrolments(*, roster: Roster, by=None) -> list[DoubleEnrolmentLine]:
+    """Workers of `roster` who are also on another unit's roster of the same month.
+
+    With `by`, the other units are named as `by` may read them (a treasurer: only
+    units in scope by name, enrollment.services.import_scope).
+    """
+    from enrollment.services.import_scope import unit_namer
+
+    name_units = unit_namer(by) if by is not None else list
     rows = bulk.fetch_roster_rows(roster.pk)
     others = bulk.fetch_other_rosters(period=roster.period, unit_id=roster.unit_id, niks=list(rows))
     return [
-        DoubleEnrolmentLine(nik, rows[nik].name, rows[nik].row, tuple(units))
+        DoubleEnrolmentLine(nik, rows[nik].name, rows[nik].row, tuple(name_units(units)))
         for nik, units in sorted(others.items(), key=lambda item: rows[item[0]].row)
     ]

@@ -32,7 +32,7 @@ from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import max_upload_bytes, read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterUpload
-from enrollment.services import bulk
+from enrollment.services import bulk, import_scope
 from regencies.models import Regency, WorkUnit
 
 logger = logging.getLogger(__name__)
@@ -129,6 +129,7 @@ class RosterImportResult:
     upload: RosterUpload | None = None
     timings: dict[str, float] = field(default_factory=dict)
     rows: list[RosterRow] = field(default_factory=list, repr=False)
+    by: object = field(default=None, repr=False)  # the uploader: what the plan may change and say
 
     @property
     def ok(self) -> bool:
@@ -244,6 +245,7 @@ def roster_preview(*, unit: WorkUnit, period: date, upload, by) -> RosterImportR
     record = _keep_upload(unit=unit, period=period, data=data, filename=filename, by=by)
     prefetch = _start_prefetch(unit, period)
     result = _check(unit=unit, period=period, data=data, filename=filename, record=record)
+    result.by = by
     if result.ok:
         _plan(result, prefetch)
     result.dry_run = True
@@ -309,6 +311,7 @@ def _record_outcome(record: RosterUpload | None, result: RosterImportResult, *, 
 def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
     prefetch = _start_prefetch(unit, period)
     result = _check(unit=unit, period=period, data=data, filename=filename, record=record)
+    result.by = by
     result.dry_run = record is None
     if not result.ok or record is None:
         if result.ok:
@@ -468,6 +471,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
         period=period, unit_id=unit.pk, niks=[row.nik for row in rows]
     )
     sheet, nik_label = result.sheet, _nik_label(result)
+    name_units = import_scope.unit_namer(result.by)
     changes: list[RowChange] = []
     updated = unchanged = 0
     worker_ids, new_workers, worker_updates = plan.worker_ids, plan.new_workers, plan.worker_updates
@@ -514,6 +518,7 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
                 delete_ids.append(before.entry_id)
         others = elsewhere.get(nik)
         if others:
+            others = name_units(others)
             result.double_enrolments.append(DoubleEnrolment(nik, row.name, row.row, others))
             units = ", ".join(code for code, _name in others)
             result.problems.append(
@@ -523,6 +528,8 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
                     WARNING,
                 )
             )  # fmt: skip
+    if worker_updates:
+        _keep_identities_outside_scope(result, plan, nik_label)
     in_file = {row.nik for row in rows} if stored else set()
     gone = sorted((s for nik, s in stored.items() if nik not in in_file), key=lambda s: s.row)
     for before in gone:
@@ -534,6 +541,28 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
     result.changes = changes
     result.timings["preview"] = time.perf_counter() - started
     return plan
+
+
+def _keep_identities_outside_scope(result: RosterImportResult, plan: _Plan, nik_label) -> None:
+    """Workers also on rosters outside the uploader's scope keep their identity; a warning says so."""
+    locked = import_scope.identity_locked([u[0] for u in plan.worker_updates], by=result.by)
+    if not locked:
+        return
+    plan.worker_updates[:] = [u for u in plan.worker_updates if u[0] not in locked]
+    nik_of = {worker_id: nik for nik, worker_id in plan.worker_ids.items() if worker_id in locked}
+    stored = bulk.fetch_workers(list(nik_of.values()))
+    rows = {row.nik: row.row for row in result.rows if row.nik in stored}
+    for nik, (_id, name, _birth, _sex) in stored.items():
+        renamed = str(NIK_REGISTERED_OTHER_NAME % {"nik": nik})  # "will be updated": not so
+        result.problems[:] = [
+            p for p in result.problems if not (p.row == rows[nik] and p.message == renamed)
+        ]
+        result.problems.append(
+            Problem(
+                result.sheet, rows[nik], nik_label,
+                str(import_scope.IDENTITY_KEPT % {"nik": nik, "name": name}), WARNING,
+            )
+        )  # fmt: skip
 
 
 def _nik_label(result: RosterImportResult) -> str:
