@@ -24,7 +24,7 @@ from enrollment.models import RosterEntry
 from regencies.models import WorkUnit
 
 IDENTITY_KEPT = _(
-    "NIK %(nik)s sudah terdaftar atas nama %(name)s di unit di luar cakupan Anda. Nama, tanggal "
+    "NIK %(nik)s sudah terdaftar atas nama lain di unit di luar cakupan Anda. Nama, tanggal "
     "lahir dan jenis kelamin yang terdaftar dipertahankan; perbedaannya ditandai untuk diperiksa "
     "kantor cabang. Bila data di berkas yang benar, minta kantor cabang memperbaikinya."
 )

@@ -550,9 +550,9 @@ def _keep_identities_outside_scope(result: RosterImportResult, plan: _Plan, nik_
         return
     plan.worker_updates[:] = [u for u in plan.worker_updates if u[0] not in locked]
     nik_of = {worker_id: nik for nik, worker_id in plan.worker_ids.items() if worker_id in locked}
-    stored = bulk.fetch_workers(list(nik_of.values()))
+    stored = set(nik_of.values())
     rows = {row.nik: row.row for row in result.rows if row.nik in stored}
-    for nik, (_id, name, _birth, _sex) in stored.items():
+    for nik in stored:
         renamed = str(NIK_REGISTERED_OTHER_NAME % {"nik": nik})  # "will be updated": not so
         result.problems[:] = [
             p for p in result.problems if not (p.row == rows[nik] and p.message == renamed)
@@ -560,7 +560,7 @@ def _keep_identities_outside_scope(result: RosterImportResult, plan: _Plan, nik_
         result.problems.append(
             Problem(
                 result.sheet, rows[nik], nik_label,
-                str(import_scope.IDENTITY_KEPT % {"nik": nik, "name": name}), WARNING,
+                str(import_scope.IDENTITY_KEPT % {"nik": nik}), WARNING,
             )
         )  # fmt: skip
 
