@@ -1,5 +1,6 @@
 """ScopedModelAdmin: the one base every admin class uses, plus the user admin."""
 
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -10,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from bpjs_tracker.models import User
 from bpjs_tracker.querysets import ScopedQuerySet
+from bpjs_tracker.roles import scope_for
 
 
 class ScopedModelAdmin(SimpleHistoryAdmin):
@@ -118,6 +120,42 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(ScopedModelAdmin):
+    """Failed logins counted by django-axes; deleting a row unlocks that user name or address.
+
+    Only the provincial administrator sees them (a login belongs to no regency yet).
+    """
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
+    search_fields = ("username", "ip_address")
+    readonly_fields = ("username", "ip_address", "user_agent", "failures_since_start",
+                       "attempt_time", "path_info", "get_data", "post_data")  # fmt: skip
+    actions = ["unlock_selected"]
+    object_history_template = None  # no django-simple-history here: the admin's own log
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        scope = scope_for(request.user)
+        return queryset if scope is not None and scope.is_province else queryset.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Buka kunci masuk terpilih"), permissions=["delete"])
+    def unlock_selected(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, _("%(count)s kunci masuk dibuka.") % {"count": count})
 
 
 # Role groups are synced from roles.ROLE_PERMISSIONS (`manage.py sync_roles`), not edited by hand.
