@@ -1,8 +1,11 @@
 """Settings for bpjs_tracker, read from the environment (one module, no split).
 
-Embedded default: SQLite file, DEBUG on, so `make run` works on a fresh clone.
-Production: DATABASE_URL (PostgreSQL), DJANGO_DEBUG=0, DJANGO_SECRET_KEY and
-DJANGO_ALLOWED_HOSTS are required.
+Production is the default (issue #11): with DJANGO_DEBUG unset the server runs
+without debug and refuses to start without DJANGO_SECRET_KEY and
+DJANGO_ALLOWED_HOSTS, so a forgotten variable cannot deploy a debug server with
+an embedded key. Development asks for debug explicitly: the Makefile, the
+pytest configuration (tests/debug_env.py), .ci/run and the benchmark scripts set
+DJANGO_DEBUG=1; DATABASE_URL defaults to an SQLite file.
 """
 
 import os
@@ -26,7 +29,7 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
