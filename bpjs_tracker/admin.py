@@ -2,11 +2,14 @@
 
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import BadRequest
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 from simple_history.admin import SimpleHistoryAdmin
 
 from bpjs_tracker.models import User
@@ -120,6 +123,20 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
         (_("Waktu penting"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ("last_login", "date_joined")
+
+
+class ScopedExportMixin(ExportMixin):
+    """django-import-export's export, scoped by the admin's queryset; a bad filter is a 400.
+
+    The export builds the changelist from the URL's filters; an unknown one raised
+    IncorrectLookupParameters, which the library leaves unhandled (a 500).
+    """
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            raise BadRequest(_("Filter ekspor tidak dikenal.")) from None
 
 
 @admin.register(AccessAttempt)

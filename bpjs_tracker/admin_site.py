@@ -38,6 +38,46 @@ class BpjsAdminSite(admin.AdminSite):
     site_title = _("BPJS Tracker")
     index_title = _("Dasbor")
 
+    def get_urls(self):
+        """The admin's "view on site" shortcut answers alike for missing and out-of-scope rows."""
+        from django.urls import path
+
+        return [
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+            *super().get_urls(),
+        ]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from bpjs_tracker.querysets import ScopedQuerySet
+
+        not_found = Http404(_("Data tidak ditemukan."))
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise not_found from None
+        if model is None or not hasattr(model, "get_absolute_url"):
+            raise not_found
+        rows = model._default_manager.all()
+        if isinstance(rows, ScopedQuerySet):
+            rows = rows.visible_to(request.user)
+        elif not getattr(scope_for(request.user), "is_province", False):
+            rows = rows.none()
+        try:
+            found = rows.filter(pk=object_id).first()
+        except (ValueError, TypeError):
+            found = None
+        if found is None:
+            raise not_found
+        return redirect(found.get_absolute_url())
+
     def has_permission(self, request):
         """Anyone active with a role and scope may enter; what they see is up to the scope."""
         user = request.user

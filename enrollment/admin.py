@@ -20,10 +20,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
-from bpjs_tracker.admin import ScopedModelAdmin, regency_filter
+from bpjs_tracker.admin import ScopedExportMixin, ScopedModelAdmin, regency_filter
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.forms import KpjUploadForm, RosterReturnForm, RosterUploadForm
 from enrollment.imports.resources import (
@@ -423,7 +422,7 @@ class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(RosterEntry)
-class RosterEntryAdmin(PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedModelAdmin):
+class RosterEntryAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedExportMixin, ScopedModelAdmin):
     resource_classes = [RosterEntryResource]
     list_display = (
         "nik",
@@ -469,7 +468,7 @@ class WorkerAdmin(ScopedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ExportMixin, ScopedModelAdmin):
+class MembershipAdmin(ScopedExportMixin, ScopedModelAdmin):
     resource_classes = [MembershipResource]
     list_display = ("worker", "programme", "unit", "kpj", "start", "end")
     list_filter = ("programme", ActiveFilter, regency_filter("unit__regency"))
