@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -418,19 +418,58 @@ def payments_import(
     _reconcile(result.rows, units_qs)
     if not result.ok or dry_run:
         return result
-    with transaction.atomic():
-        for row in result.rows:
-            if row.status == Status.DUPLICATE:
-                continue
-            payment_record(
-                unit=row.unit,
-                amount=row.amount,
-                paid_on=row.paid_on,
-                reference=row.reference,
-                bill=row.bill,
-                by=by,
-                source=Payment.Source.IMPORT,
-                source_file=name,
-            )
-            result.saved += 1
+    try:
+        with transaction.atomic():
+            _lock_and_skip_recorded(result.rows)
+            _save_rows(result, name=name, by=by)
+    except IntegrityError:  # a writer that took no lock (a manual payment) raced this file
+        result.saved = 0
+        result.problems.append(Problem(Path(name).stem or name, 1, "-", str(IMPORT_RACED)))
     return result
+
+
+IMPORT_RACED = gettext_lazy(
+    "Sebagian pembayaran di berkas ini baru saja dicatat oleh pengguna lain; tidak ada yang "
+    "disimpan dari berkas ini. Unggah berkasnya lagi: yang sudah tercatat akan dilewati."
+)
+
+
+def _lock_and_skip_recorded(rows: list[ImportRow]) -> None:
+    """Lock the file's units (in id order, so two imports cannot deadlock), then look again.
+
+    Two imports of one file at once: the second waits here, then finds the first's
+    payments recorded and skips them, as a later re-import would; no IntegrityError.
+    """
+    unit_ids = sorted({row.unit.pk for row in rows if row.unit is not None})
+    list(
+        WorkUnit.objects.select_for_update(no_key=True)
+        .filter(pk__in=unit_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    recorded = set(
+        Payment.objects.filter(
+            unit_id__in=unit_ids, reference__in={row.reference for row in rows}
+        ).values_list("unit_id", "reference")
+    )
+    for row in rows:
+        if row.unit is not None and (row.unit.pk, row.reference) in recorded:
+            row.status = Status.DUPLICATE
+            row.message = _("referensi ini sudah dicatat; dilewati")
+
+
+def _save_rows(result: PaymentImportResult, *, name: str, by) -> None:
+    for row in result.rows:
+        if row.status == Status.DUPLICATE:
+            continue
+        payment_record(
+            unit=row.unit,
+            amount=row.amount,
+            paid_on=row.paid_on,
+            reference=row.reference,
+            bill=row.bill,
+            by=by,
+            source=Payment.Source.IMPORT,
+            source_file=name,
+        )
+        result.saved += 1

@@ -322,7 +322,7 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
         with transaction.atomic():
             # One import per unit at a time: a concurrent upload of the same unit and month
             # waits here, then sees this roster and replaces it (exactly one roster remains).
-            WorkUnit.objects.select_for_update().only("pk").get(pk=unit.pk)
+            lock_unit(unit.pk)
             plan = _plan(result, prefetch)
             _write(result, plan, by=by, record=record)
             started = time.perf_counter()
@@ -336,6 +336,17 @@ def _run(*, unit, period, data, filename, by, record) -> RosterImportResult:
     _record_outcome(record, result, imported=True)
     result.timings["record"] = time.perf_counter() - started
     return result
+
+
+def lock_unit(unit_id: int) -> None:
+    """The work unit's row lock every roster write takes first (import, verify, return).
+
+    One order (unit, then roster, then the rest) for every writer: verify used to lock the
+    roster first and the unit later (the memberships' foreign-key check), while the import
+    locked the unit, then the roster: a deadlock in 2 of 15 runs on PostgreSQL. FOR NO KEY
+    UPDATE still serialises writers of one unit but lets foreign-key checks through.
+    """
+    WorkUnit.objects.select_for_update(no_key=True).only("pk").get(pk=unit_id)
 
 
 # --- check: read + rows ---------------------------------------------------------------------------
@@ -658,6 +669,7 @@ def roster_verify(*, roster: Roster, by=None) -> RosterVerifyResult:
 
     _require_can_verify(roster=roster, by=by)
     with transaction.atomic():
+        lock_unit(roster.unit_id)  # the unit first, as the import does: one order, no deadlock
         roster = Roster.objects.select_for_update().select_related("unit").get(pk=roster.pk)
         if roster.status == Roster.Status.VERIFIED:
             return RosterVerifyResult(roster=roster, already=True)
@@ -688,6 +700,7 @@ def roster_return(*, roster: Roster, by=None, reason: str) -> Roster:
         raise ValidationError(RETURN_REASON_REQUIRED, code="reason_required")
     _require_can_verify(roster=roster, by=by)
     with transaction.atomic():
+        lock_unit(roster.unit_id)
         roster = Roster.objects.select_for_update().select_related("unit").get(pk=roster.pk)
         _transition(roster, Roster.Status.RETURNED, ACTION_RETURN)
         roster.status = Roster.Status.RETURNED
