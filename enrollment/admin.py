@@ -247,7 +247,7 @@ class RosterAdmin(ScopedModelAdmin):
         upload = self._upload(request, upload_id)
         summary = upload.summary or {}
         problems = summary.get("problems", [])
-        with upload.file.open("rb") as handle:
+        with _open_or_404(upload.file) as handle:
             data = handle.read()
         if summary.get("problem_total", 0) > len(problems):  # the stored list is capped
             again = roster_import(
@@ -265,7 +265,7 @@ class RosterAdmin(ScopedModelAdmin):
     def upload_file_view(self, request, upload_id):
         upload = self._upload(request, upload_id)
         return FileResponse(
-            upload.file.open("rb"), as_attachment=True, filename=upload.original_name or None
+            _open_or_404(upload.file), as_attachment=True, filename=upload.original_name or None
         )
 
     def template_view(self, request):
@@ -345,7 +345,7 @@ class RosterAdmin(ScopedModelAdmin):
         if not roster.file:
             raise Http404(_("Berkas tidak ditemukan."))
         return FileResponse(
-            roster.file.open("rb"), as_attachment=True, filename=roster.original_name or None
+            _open_or_404(roster.file), as_attachment=True, filename=roster.original_name or None
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -367,6 +367,14 @@ class RosterAdmin(ScopedModelAdmin):
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
         return super().changelist_view(request, extra_context)
+
+
+def _open_or_404(field_file):
+    """A kept file, or 404 when it is gone from disk (a restore without MEDIA_ROOT, a purge)."""
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("Berkas tidak ditemukan.")) from None
 
 
 def _verified_message(result) -> str:
