@@ -1,5 +1,7 @@
 # Two commands for a new user (README): `make run` and `make test`.
 PYTHON ?= python3
+# The settings default to production (no debug, secrets required); these targets develop.
+export DJANGO_DEBUG ?= 1
 VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1:8000

@@ -258,6 +258,7 @@ def main() -> None:
     name = os.environ.get("BENCH_DB_PREFIX", "bpjs_bench_billing_") + str(os.getpid())
     os.environ["DATABASE_URL"] = with_db(server_url(), name)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bpjs_tracker.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")  # the settings default to production
     os.environ.setdefault("DJANGO_LOG_LEVEL", "WARNING")
     create_database(name)
     try:

@@ -1,20 +1,25 @@
 """ScopedModelAdmin: the one base every admin class uses, plus the user admin."""
 
+from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 from rest_framework.authtoken.models import TokenProxy
 from simple_history.admin import SimpleHistoryAdmin
 
 from bpjs_tracker.models import User
 from bpjs_tracker.querysets import ScopedQuerySet
+from bpjs_tracker.roles import scope_for
 
 
 class ScopedModelAdmin(SimpleHistoryAdmin):
@@ -223,6 +228,56 @@ class BpjsUserAdmin(ScopedModelAdmin, UserAdmin):
     @admin.display(description=_("nama lengkap"), ordering="first_name")
     def full_name(self, obj):
         return obj.get_full_name()
+
+
+class ScopedExportMixin(ExportMixin):
+    """django-import-export's export, scoped by the admin's queryset; a bad filter is a 400.
+
+    The export builds the changelist from the URL's filters; an unknown one raised
+    IncorrectLookupParameters, which the library leaves unhandled (a 500).
+    """
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters:
+            raise BadRequest(_("Filter ekspor tidak dikenal.")) from None
+
+
+@admin.register(AccessAttempt)
+class LoginLockAdmin(ScopedModelAdmin):
+    """Failed logins counted by django-axes; deleting a row unlocks that user name or address.
+
+    Only the provincial administrator sees them (a login belongs to no regency yet).
+    """
+
+    list_display = ("username", "ip_address", "failures_since_start", "attempt_time")
+    search_fields = ("username", "ip_address")
+    readonly_fields = ("username", "ip_address", "user_agent", "failures_since_start",
+                       "attempt_time", "path_info", "get_data", "post_data")  # fmt: skip
+    actions = ["unlock_selected"]
+    object_history_template = None  # no django-simple-history here: the admin's own log
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._require_in_scope(request, object_id)
+        return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+
+    def get_queryset(self, request):
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        scope = scope_for(request.user)
+        return queryset if scope is not None and scope.is_province else queryset.none()
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Buka kunci masuk terpilih"), permissions=["delete"])
+    def unlock_selected(self, request, queryset):
+        count = queryset.count()
+        queryset.delete()
+        self.message_user(request, _("%(count)s kunci masuk dibuka.") % {"count": count})
 
 
 # Role groups are synced from roles.ROLE_PERMISSIONS (`manage.py sync_roles`), not edited by hand.

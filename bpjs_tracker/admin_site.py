@@ -58,6 +58,13 @@ class BpjsAdminSite(admin.AdminSite):
 
         view = self.admin_view
         return [
+            # The admin's "view on site" shortcut, answering alike for missing and
+            # out-of-scope rows (#11).
+            path(
+                "r/<int:content_type_id>/<path:object_id>/",
+                view(self.view_on_site),
+                name="view_on_site",
+            ),
             path("dashboard/export.csv", view(views.export_csv), name="dashboard_csv"),
             path("dashboard/export.xlsx", view(views.export_xlsx), name="dashboard_xlsx"),
             path(
@@ -79,6 +86,33 @@ class BpjsAdminSite(admin.AdminSite):
         context = {**self.each_context(request), **regency_summary_context(request, code)}
         context["title"] = _("Ringkasan %(regency)s") % {"regency": context["regency"]}
         return TemplateResponse(request, "admin/dashboard/regency_summary.html", context)
+
+    def view_on_site(self, request, content_type_id, object_id):
+        from django.contrib.contenttypes.models import ContentType
+        from django.http import Http404
+        from django.shortcuts import redirect
+
+        from bpjs_tracker.querysets import ScopedQuerySet
+
+        not_found = Http404(_("Data tidak ditemukan."))
+        try:
+            model = ContentType.objects.get_for_id(content_type_id).model_class()
+        except ContentType.DoesNotExist:
+            raise not_found from None
+        if model is None or not hasattr(model, "get_absolute_url"):
+            raise not_found
+        rows = model._default_manager.all()
+        if isinstance(rows, ScopedQuerySet):
+            rows = rows.visible_to(request.user)
+        elif not getattr(scope_for(request.user), "is_province", False):
+            rows = rows.none()
+        try:
+            found = rows.filter(pk=object_id).first()
+        except (ValueError, TypeError):
+            found = None
+        if found is None:
+            raise not_found
+        return redirect(found.get_absolute_url())
 
     def has_permission(self, request):
         """Anyone active with a role and scope may enter; what they see is up to the scope."""

@@ -207,6 +207,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "regencies.workunit": ALL,
         "regencies.coveragetarget": ALL,
         "bpjs_tracker.user": ALL,
+        "axes.accessattempt": ("view", "delete"),  # unlock a locked-out login
         "enrollment.roster": ALL,
         **dict.fromkeys(ROSTER_READ_MODELS, ALL),
         "enrollment.membership": ALL,

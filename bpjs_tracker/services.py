@@ -53,3 +53,10 @@ def user_set_role(
     user.work_units.set(units)
     user.__dict__.pop("_bpjs_scope", None)
     return user
+
+
+def user_record_login(sender, user, **kwargs) -> None:
+    """`user_logged_in` receiver: the login time, written without a save (so without history)."""
+    from django.utils import timezone
+
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())

@@ -1,8 +1,11 @@
 """Settings for bpjs_tracker, read from the environment (one module, no split).
 
-Embedded default: SQLite file, DEBUG on, so `make run` works on a fresh clone.
-Production: DATABASE_URL (PostgreSQL), DJANGO_DEBUG=0, DJANGO_SECRET_KEY and
-DJANGO_ALLOWED_HOSTS are required.
+Production is the default (issue #11): with DJANGO_DEBUG unset the server runs
+without debug and refuses to start without DJANGO_SECRET_KEY and
+DJANGO_ALLOWED_HOSTS, so a forgotten variable cannot deploy a debug server with
+an embedded key. Development asks for debug explicitly: the Makefile, the
+pytest configuration (tests/debug_env.py), .ci/run and the benchmark scripts set
+DJANGO_DEBUG=1; DATABASE_URL defaults to an SQLite file.
 """
 
 import os
@@ -26,7 +29,7 @@ def env_list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
@@ -53,6 +56,7 @@ INSTALLED_APPS = [
     "import_export",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "bpjs_tracker.apps.BpjsTrackerConfig",
     "regencies",
     "enrollment",
@@ -84,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into the lockout page
 ]
 
 ROOT_URLCONF = "bpjs_tracker.urls"
@@ -124,13 +129,37 @@ DATABASE_ROUTERS = ["bpjs_tracker.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bpjs_tracker.User"
-AUTHENTICATION_BACKENDS = ["bpjs_tracker.backends.RolePermissionBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out user or address first
+    "bpjs_tracker.backends.RolePermissionBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "bpjs_tracker.passwords.LocalWordsValidator"},
 ]
+
+# Failed logins (django-axes): after AXES_FAILURE_LIMIT failures a user name, and separately
+# an address, is locked for AXES_COOLOFF_TIME hours; the provincial administrator unlocks in
+# the admin (Access attempts: delete the row) or with `manage.py axes_reset_username NAME`.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))  # behind a proxy: 1
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # bpjs_tracker.admin registers a scoped admin: the province unlocks
+
+# Sessions end after SESSION_HOURS (default 8, a working day) and when the browser closes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 LOGIN_URL = "admin:login"
 
 # Text and time: Indonesian first, English available; WITA.
@@ -190,6 +219,13 @@ if not CELERY_BROKER_URL:
 ROSTER_JOB_MIN_BYTES = int(os.environ.get("ROSTER_JOB_MIN_BYTES", 512 * 1024))
 # Rosters of at least this many entries are verified as jobs.
 ROSTER_JOB_MIN_ROWS = int(os.environ.get("ROSTER_JOB_MIN_ROWS", 8000))
+
+# Uploads past ROSTER_MAX_UPLOAD_BYTES stop being stored as they arrive (bpjs_tracker/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "bpjs_tracker.uploads.BoundedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # django-import-export: imports run in one transaction, all or nothing.
 IMPORT_EXPORT_USE_TRANSACTIONS = True

@@ -25,13 +25,13 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from bpjs_tracker.admin import (
     EstimatedCountPaginator,
     NikSearchMixin,
     PlainHistoryMixin,
+    ScopedExportMixin,
     ScopedModelAdmin,
     regency_filter,
 )
@@ -286,7 +286,7 @@ class RosterAdmin(ScopedModelAdmin):
         upload = self._upload(request, upload_id)
         summary = upload.summary or {}
         problems = summary.get("problems", [])
-        with upload.file.open("rb") as handle:
+        with _open_or_404(upload.file) as handle:
             data = handle.read()
         if summary.get("problem_total", 0) > len(problems):  # the stored list is capped
             again = roster_import(
@@ -304,7 +304,7 @@ class RosterAdmin(ScopedModelAdmin):
     def upload_file_view(self, request, upload_id):
         upload = self._upload(request, upload_id)
         return FileResponse(
-            upload.file.open("rb"), as_attachment=True, filename=upload.original_name or None
+            _open_or_404(upload.file), as_attachment=True, filename=upload.original_name or None
         )
 
     def template_view(self, request):
@@ -409,7 +409,7 @@ class RosterAdmin(ScopedModelAdmin):
         if not roster.file:
             raise Http404(_("Berkas tidak ditemukan."))
         return FileResponse(
-            roster.file.open("rb"), as_attachment=True, filename=roster.original_name or None
+            _open_or_404(roster.file), as_attachment=True, filename=roster.original_name or None
         )
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -422,13 +422,23 @@ class RosterAdmin(ScopedModelAdmin):
             "can_review": roster is not None
             and roster.is_verifiable
             and self.has_change_permission(request, roster),
-            "double_enrolments": roster_double_enrolments(roster=roster) if roster else [],
+            "double_enrolments": (
+                roster_double_enrolments(roster=roster, by=request.user) if roster else []
+            ),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {**(extra_context or {}), "can_upload": self.can_upload(request)}
         return super().changelist_view(request, extra_context)
+
+
+def _open_or_404(field_file):
+    """A kept file, or 404 when it is gone from disk (a restore without MEDIA_ROOT, a purge)."""
+    try:
+        return field_file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404(_("Berkas tidak ditemukan.")) from None
 
 
 def _verified_message(result) -> str:
@@ -542,7 +552,7 @@ class RosterPeriodFilter(admin.SimpleListFilter):
 
 @admin.register(RosterEntry)
 class RosterEntryAdmin(
-    NikSearchMixin, PlainHistoryMixin, ReadOnlyMixin, ExportMixin, ScopedModelAdmin
+    NikSearchMixin, PlainHistoryMixin, ReadOnlyMixin, ScopedExportMixin, ScopedModelAdmin
 ):
     resource_classes = [RosterEntryResource]
     list_display = (
@@ -613,7 +623,7 @@ class WorkerAdmin(NikSearchMixin, ScopedModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(NikSearchMixin, ExportMixin, ScopedModelAdmin):
+class MembershipAdmin(NikSearchMixin, ScopedExportMixin, ScopedModelAdmin):
     resource_classes = [MembershipResource]
     list_display = ("worker", "programme", "unit", "kpj", "start", "end")
     list_filter = ("programme", ActiveFilter, regency_filter("unit__regency"))

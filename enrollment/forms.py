@@ -5,6 +5,7 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bpjs_tracker.uploads import validate_upload_size
 from regencies.models import WorkUnit
 
 ACCEPT = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
@@ -31,6 +32,8 @@ class RosterUploadForm(forms.Form):
         label=_("Berkas roster"),
         help_text=_("Excel (.xlsx) atau CSV, dengan judul kolom seperti templat."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        validators=[validate_upload_size],
+        max_length=255,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -54,4 +57,6 @@ class KpjUploadForm(forms.Form):
         label=_("Berkas NIK → KPJ"),
         help_text=_("Excel (.xlsx) atau CSV dengan kolom NIK dan KPJ (kolom Nama boleh ada)."),
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+        validators=[validate_upload_size],
+        max_length=255,
     )

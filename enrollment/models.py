@@ -73,7 +73,17 @@ class Worker(TimeStampedModel):
 
 
 def roster_upload_to(instance, filename):
-    return f"rosters/{instance.unit.code}/{instance.period:%Y-%m}/{filename}"
+    return f"rosters/{instance.unit.code}/{instance.period:%Y-%m}/{short_file_name(filename)}"
+
+
+def short_file_name(filename: str, *, stem_chars: int = 80) -> str:
+    """A stored name that fits every file system (255 bytes): the stem cut, the extension kept."""
+    from pathlib import PurePath
+
+    name = PurePath(filename).name
+    suffix = PurePath(name).suffix[:10]
+    stem = name[: len(name) - len(PurePath(name).suffix)] if suffix else name
+    return (stem[:stem_chars] or "berkas") + suffix
 
 
 class Roster(TimeStampedModel):
@@ -157,6 +167,7 @@ class RosterUpload(TimeStampedModel):
         PENDING = "pending", _("Menunggu konfirmasi")
         IMPORTED = "imported", _("Diimpor")
         REJECTED = "rejected", _("Ditolak")
+        ABANDONED = "abandoned", _("Ditinggalkan")  # pending for over a day (abandon_uploads)
 
     unit = models.ForeignKey(
         WorkUnit,

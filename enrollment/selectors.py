@@ -145,13 +145,17 @@ class DoubleEnrolmentLine:
     units: tuple  # ((code, name), ...) of the other units' rosters of the same month
 
 
-def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
+def roster_double_enrolments(*, roster: Roster, by=None) -> list[DoubleEnrolmentLine]:
     """Workers of `roster` who are also on another unit's roster of the same month.
 
     One join from this roster's entries to the same workers' other entries (the
     worker index), so a 20,000-row roster's page reads only the doubles, not
-    every row of the month (issue #13).
+    every row of the month (issue #13). With `by`, the other units are named as `by` may
+    read them (a treasurer: only units in scope by name, enrollment.services.import_scope).
     """
+    from enrollment.services.import_scope import unit_namer
+
+    name_units = unit_namer(by) if by is not None else list
     others: dict[int, list] = {}
     elsewhere = (
         RosterEntry.objects.filter(roster__period=roster.period)
@@ -170,7 +174,7 @@ def roster_double_enrolments(*, roster: Roster) -> list[DoubleEnrolmentLine]:
         .values_list("worker_id", "worker__nik", "worker__name", "row_number")
     )
     return [
-        DoubleEnrolmentLine(nik, name, row, tuple(sorted(others[worker_id])))
+        DoubleEnrolmentLine(nik, name, row, tuple(name_units(sorted(others[worker_id]))))
         for worker_id, nik, name, row in rows
     ]
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from axes.models import AccessAttempt
+
 from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
 from claims.models import BenefitSchedule, Claim
@@ -79,7 +81,16 @@ def _upload(unit):
     )
 
 
+def _login_lock(world, role):
+    return AccessAttempt.objects.get_or_create(
+        username="dicoba", ip_address="10.0.0.1",
+        defaults={"user_agent": "x", "failures_since_start": 5},
+    )[0]  # fmt: skip
+
+
 CASES: dict[type, Case] = {
+    # Failed logins (django-axes): the province administrator only, who unlocks.
+    AccessAttempt: Case(_login_lock, None),
     Province: Case(lambda w, role: Province.objects.get(code="74"), None),
     Regency: Case(lambda w, role: w.home_regency(role), lambda w: w.buton),
     District: Case(

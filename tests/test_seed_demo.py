@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 
 from bpjs_tracker.demo import DEMO_PASSWORD
 from bpjs_tracker.models import User
@@ -74,7 +75,22 @@ def test_seed_demo_is_idempotent(seeded, capsys):
 
 
 def test_demo_treasurer_logs_in_and_sees_only_its_units(seeded, client):
-    assert client.login(username="demo_opd_treasurer", password=DEMO_PASSWORD)
+    # django-axes checks every authentication against its request.
+    assert client.login(
+        request=HttpRequest(), username="demo_opd_treasurer", password=DEMO_PASSWORD
+    )
     response = client.get("/admin/regencies/workunit/")
     codes = {u.code for u in response.context["cl"].queryset}
     assert codes == {"74.71-DLHK", "74.71-SATPOLPP", "74.71-DAMKAR", "74.71-SDA"}
+
+
+def test_seed_demo_refuses_in_production_unless_forced(db, monkeypatch):
+    """#11: no active province administrator with a printed password on a production server."""
+    from django.core.management.base import CommandError
+
+    monkeypatch.setenv("DJANGO_DEBUG", "0")
+    with pytest.raises(CommandError, match="DJANGO_DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.filter(username="demo_province_admin").exists()
+    call_command("seed_demo", "--force")
+    assert User.objects.filter(username="demo_province_admin").exists()

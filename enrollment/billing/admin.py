@@ -30,6 +30,7 @@ from bpjs_tracker.admin import (
     regency_filter,
 )
 from bpjs_tracker.money import format_percent, format_rupiah
+from bpjs_tracker.uploads import validate_upload_size
 from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.exports import forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
@@ -51,6 +52,7 @@ from enrollment.models import (
     PaymentAllocation,
     PaymentRule,
     PublicHoliday,
+    short_file_name,
 )
 from regencies.models import Regency
 
@@ -607,6 +609,8 @@ class PaymentImportForm(forms.Form):
             "Kolom: Kode Unit (atau NPP), Periode (YYYY-MM, boleh kosong), Jumlah, "
             "Tanggal Bayar, Referensi."
         ),
+        validators=[validate_upload_size],
+        max_length=255,
     )
 
 
@@ -746,7 +750,7 @@ def _store_upload(request, name: str, content: bytes) -> str:
     token = uuid.uuid4().hex
     directory = _upload_dir(request)
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{token}-{Path(name).name}").write_bytes(content)
+    (directory / f"{token}-{short_file_name(name)}").write_bytes(content)
     return token
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from bpjs_tracker.files import neutralise_sheet
 from enrollment.billing import arithmetic as billing
 from enrollment.billing.selectors import BudgetForecast
 from enrollment.models import FactCertainty
@@ -148,6 +149,7 @@ def forecast_workbook(forecast: BudgetForecast) -> bytes:
         money_from=99,
     )
     for sheet in book.worksheets:
+        neutralise_sheet(sheet)  # a unit name is editable: "=…" stays text
         for column in sheet.columns:
             width = max(len(str(c.value or "")) for c in column)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width + 2, 10), 60)

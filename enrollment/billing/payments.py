@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -11,12 +9,14 @@ from datetime import date, datetime
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from enrollment.imports import parsing
+from enrollment.imports.bounds import MAX_PROBLEMS, FileRefused, ProblemBudget
+from enrollment.imports.reading import read_table
 from enrollment.models import Bill, Payment, PaymentAllocation
 from enrollment.summary import summary_refresh
 from regencies.models import WorkUnit
@@ -209,23 +209,13 @@ def _cell_text(value) -> str:
 
 
 def _read_table(name: str, content: bytes) -> tuple[str, list[list]]:
-    """(sheet name, rows) of the first sheet of an .xlsx, or of a UTF-8 .csv (comma or semicolon)."""
-    suffix = Path(name).suffix.lower()
-    if suffix == ".xlsx":
-        from openpyxl import load_workbook
+    """(sheet name, rows) of the first sheet of an .xlsx or of a .csv (comma or semicolon).
 
-        book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [list(row) for row in sheet.iter_rows(values_only=True)]
-        book.close()
-        return sheet.title, rows
-    if suffix == ".csv":
-        text = content.decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;")
-        return Path(name).stem, [row for row in csv.reader(io.StringIO(text), dialect)]
-    raise ValidationError(
-        _("Berkas %(name)s harus .csv atau .xlsx.") % {"name": name}, code="file_type"
-    )
+    Read by the roster reader, within the same limits (enrollment.imports.bounds).
+    """
+    if Path(name).suffix.lower() not in {".csv", ".xlsx"}:
+        raise FileRefused(_("Berkas %(name)s harus .csv atau .xlsx.") % {"name": name})
+    return read_table(content, filename=name)
 
 
 def _parse_amount(value) -> int:
@@ -267,6 +257,8 @@ def _parse_period(value) -> date | None:
     )
     if not 1 <= month <= 12:
         raise ValueError(_("periode '%(v)s' tidak sah: bulan 01-12") % {"v": text})
+    if not 1900 <= year <= 9999:  # date() would raise an English message for year 0
+        raise ValueError(_("periode '%(v)s' tidak sah: gunakan YYYY-MM") % {"v": text})
     return date(year, month, 1)
 
 
@@ -294,6 +286,10 @@ def _parse_rows(sheet: str, table: list[list], result: PaymentImportResult) -> l
         return []
     parsed = []
     for number, raw in enumerate(table[1:], start=2):
+        if len(result.problems) >= MAX_PROBLEMS:
+            del result.problems[MAX_PROBLEMS:]
+            result.problems.append(Problem(sheet, number, "-", ProblemBudget().message(number)))
+            break
         if not any(_cell_text(v) for v in raw):
             continue
 
@@ -418,27 +414,66 @@ def payments_import(
     result = PaymentImportResult(file_name=name, dry_run=dry_run)
     try:
         sheet, table = _read_table(name, content)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        result.problems.append(Problem(name, 1, "-", _("berkas tidak terbaca: %(e)s") % {"e": exc}))
+    except FileRefused as exc:  # one Indonesian message: unreadable, too large, over a limit
+        result.problems.append(Problem(Path(name).stem or name, exc.row, exc.column, exc.message))
         return result
     result.rows = _parse_rows(sheet, table, result)
     units_qs = WorkUnit.objects.all() if by is None else WorkUnit.objects.visible_to(by)
     _reconcile(result.rows, units_qs)
     if not result.ok or dry_run:
         return result
-    with transaction.atomic():
-        for row in result.rows:
-            if row.status == Status.DUPLICATE:
-                continue
-            payment_record(
-                unit=row.unit,
-                amount=row.amount,
-                paid_on=row.paid_on,
-                reference=row.reference,
-                bill=row.bill,
-                by=by,
-                source=Payment.Source.IMPORT,
-                source_file=name,
-            )
-            result.saved += 1
+    try:
+        with transaction.atomic():
+            _lock_and_skip_recorded(result.rows)
+            _save_rows(result, name=name, by=by)
+    except IntegrityError:  # a writer that took no lock (a manual payment) raced this file
+        result.saved = 0
+        result.problems.append(Problem(Path(name).stem or name, 1, "-", str(IMPORT_RACED)))
     return result
+
+
+IMPORT_RACED = gettext_lazy(
+    "Sebagian pembayaran di berkas ini baru saja dicatat oleh pengguna lain; tidak ada yang "
+    "disimpan dari berkas ini. Unggah berkasnya lagi: yang sudah tercatat akan dilewati."
+)
+
+
+def _lock_and_skip_recorded(rows: list[ImportRow]) -> None:
+    """Lock the file's units (in id order, so two imports cannot deadlock), then look again.
+
+    Two imports of one file at once: the second waits here, then finds the first's
+    payments recorded and skips them, as a later re-import would; no IntegrityError.
+    """
+    unit_ids = sorted({row.unit.pk for row in rows if row.unit is not None})
+    list(
+        WorkUnit.objects.select_for_update(no_key=True)
+        .filter(pk__in=unit_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    recorded = set(
+        Payment.objects.filter(
+            unit_id__in=unit_ids, reference__in={row.reference for row in rows}
+        ).values_list("unit_id", "reference")
+    )
+    for row in rows:
+        if row.unit is not None and (row.unit.pk, row.reference) in recorded:
+            row.status = Status.DUPLICATE
+            row.message = _("referensi ini sudah dicatat; dilewati")
+
+
+def _save_rows(result: PaymentImportResult, *, name: str, by) -> None:
+    for row in result.rows:
+        if row.status == Status.DUPLICATE:
+            continue
+        payment_record(
+            unit=row.unit,
+            amount=row.amount,
+            paid_on=row.paid_on,
+            reference=row.reference,
+            bill=row.bill,
+            by=by,
+            source=Payment.Source.IMPORT,
+            source_file=name,
+        )
+        result.saved += 1

@@ -28,7 +28,6 @@ import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +36,8 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import column_index_from_string, get_column_letter
 from python_calamine import CalamineWorkbook
 
+from enrollment.imports import bounds
+from enrollment.imports.bounds import FileRefused
 from enrollment.imports.problems import Problem
 
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -177,6 +178,7 @@ class RosterSheet:
     problems: list[Problem] = field(default_factory=list)
     rows: Iterable[tuple[int, list]] = ()
     readable: bool = True
+    refusal: Problem | None = None  # a limit broken while the rows streamed (bounds.py)
 
     def column_label(self, field_name: str) -> str:
         column = self.columns.get(field_name)
@@ -187,6 +189,14 @@ class RosterSheet:
         self.readable = False
         self.rows = ()
         return self
+
+    def guarded(self, rows: Iterable[tuple[int, list]]) -> Iterator[tuple[int, list]]:
+        """The data rows; a limit broken midway ends them and leaves `refusal` to report alone."""
+        try:
+            yield from rows
+        except FileRefused as exc:
+            self.refusal = Problem(self.name, exc.row, exc.column, exc.message)
+            self.readable = False
 
 
 def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYOUT) -> RosterSheet:
@@ -202,13 +212,52 @@ def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYO
         )
     if not data.strip():
         return unknown.fail(1, "A", FILE_EMPTY)
-    if data[:4] == b"PK\x03\x04":
-        return _read_xlsx(data, stem, layout)
     if data[:4] == b"\xd0\xcf\x11\xe0":
         return unknown.fail(1, "A", FILE_OLD_EXCEL)
-    if Path(filename).suffix.lower() in {".csv", ".txt"}:
-        return _read_csv(data, stem, layout)
-    return unknown.fail(1, "A", FILE_UNREADABLE)
+    is_zip = data[:4] == b"PK\x03\x04"
+    if not is_zip and Path(filename).suffix.lower() not in {".csv", ".txt"}:
+        return unknown.fail(1, "A", FILE_UNREADABLE)
+    result = RosterSheet(stem, "xlsx" if is_zip else "csv", layout)
+    try:
+        result = _read_xlsx(data, result) if is_zip else _read_csv(data, result)
+    except FileRefused as exc:
+        result.problems.clear()
+        return result.fail(exc.row, exc.column, exc.message)
+    if result.refusal is not None:  # broken while the header was read: that message alone
+        result.problems[:] = [result.refusal]
+        result.readable, result.rows = False, ()
+    return result
+
+
+def read_table(data: bytes, *, filename: str) -> tuple[str, list[list]]:
+    """(sheet name, rows with the header first) of a file with its own header rules (payments).
+
+    The same limits as a roster (size, zip, rows, columns, cell length, encoding);
+    a broken limit or an unreadable file raises `FileRefused` with one message.
+    """
+    stem = Path(filename).stem or "berkas"
+    limit = max_upload_bytes()
+    if len(data) > limit:
+        raise FileRefused(
+            FILE_TOO_LARGE % {"size": human_size(len(data)), "limit": human_size(limit)}
+        )
+    if not data.strip():
+        raise FileRefused(FILE_EMPTY)
+    if data[:4] == b"\xd0\xcf\x11\xe0":
+        raise FileRefused(FILE_OLD_EXCEL)
+    if data[:4] == b"PK\x03\x04":
+        probe = _read_xlsx(data, RosterSheet(stem, "xlsx"), raw=True)
+    elif Path(filename).suffix.lower() in {".csv", ".txt"}:
+        probe = _read_csv(data, RosterSheet(stem, "csv"), raw=True)
+    else:
+        raise FileRefused(FILE_UNREADABLE)
+    if probe.problems:
+        problem = probe.problems[0]
+        raise FileRefused(problem.message, row=problem.row, column=problem.column)
+    rows = [cells for _number, cells in probe.rows]
+    if probe.refusal is not None:
+        raise FileRefused(probe.refusal.message, row=probe.refusal.row, column=probe.refusal.column)
+    return probe.name, rows
 
 
 def human_size(size: int) -> str:
@@ -221,30 +270,82 @@ def human_size(size: int) -> str:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, stem: str, layout: Layout) -> RosterSheet:
-    # The formula scan (zlib) runs beside calamine's parse (Rust); both release the GIL.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        scan = pool.submit(_scan_formulas, data)
-        try:
-            workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-            names = workbook.sheet_names
-            sheet = workbook.get_sheet_by_index(0)
-        except Exception:  # calamine raises its own errors, zip errors, XML errors
-            return RosterSheet(stem, "unknown", layout).fail(1, "A", FILE_UNREADABLE)
-        formulas = scan.result()
-    result = RosterSheet(names[0], "xlsx", layout)
+def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterSheet:
+    """Bounds first (zip table, a streamed pass over the sheet XML), then calamine's parse."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            bounds.check_zip(archive, len(data))
+            bounds.scan_shared_strings(archive)
+            sheets = sheet_paths(archive)
+            first_path = sheets[0][1] if sheets else "xl/worksheets/sheet1.xml"
+            formulas: list[tuple[str, str, str]] = []
+            bounds.scan_sheet(archive, first_path, keep_formula_chunks=_formula_collector(formulas))
+            filled = [
+                name
+                for name, path in sheets[1:]
+                if name.strip().lower() not in IGNORED_SHEETS and _has_data(archive, path)
+            ]
+    except FileRefused:
+        raise
+    except Exception:  # a truncated or corrupt zip: zipfile, zlib, KeyError, EOFError
+        return result.fail(1, "A", FILE_UNREADABLE)
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = workbook.sheet_names
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:  # calamine raises its own errors, zip errors, XML errors
+        return result.fail(1, "A", FILE_UNREADABLE)
+    result.name = names[0]
     if sheet.height == 0 or sheet.start is None:
         return result.fail(1, "A", FILE_EMPTY)
+    bounds.SheetScan(rows=sheet.height, columns=sheet.width).check()  # the same limits, once more
     col_offset = sheet.start[1]
-    rows = enumerate(sheet.iter_rows(), start=1)
+    rows = result.guarded(
+        bounds.bounded_rows(
+            enumerate(sheet.iter_rows(), start=1),
+            letter=lambda i: get_column_letter(col_offset + i + 1),
+        )
+    )
+    if raw:  # every row as it is, the caller reads the header (read_table)
+        result.rows = rows
+        return result
     if not _take_header(result, rows, col_offset):
         return result
     if sheet.merged_cell_ranges:
         return _merged(result, sheet.merged_cell_ranges)
     if not _report_formulas(result, formulas):
         return result
-    _check_extra_sheets(result, workbook, names)
+    if filled:
+        result.problems.append(
+            Problem(
+                filled[0],
+                1,
+                "A",
+                str(
+                    EXTRA_SHEETS
+                    % {"sheets": ", ".join(f"'{n}'" for n in filled), "first": result.name}
+                ),
+            )
+        )
     return result
+
+
+def _formula_collector(chunks: list[tuple[str, str, str]]):
+    def keep(buffer: bytes) -> None:
+        if len(chunks) < 50_000:  # enough to name the first and count them; memory stays flat
+            chunks.extend(_formula_cells(buffer))
+
+    return keep
+
+
+def _has_data(archive: zipfile.ZipFile, path: str) -> bool:
+    """A sheet other than the first holds values: read from its XML, never built in memory."""
+    try:
+        return bounds.scan_sheet(archive, path).has_data
+    except KeyError:
+        return False
+    except FileRefused:
+        return True  # far too large to be empty
 
 
 def _merged(result: RosterSheet, ranges) -> RosterSheet:
@@ -265,55 +366,11 @@ def _label_at(result: RosterSheet, absolute_col: int) -> str:
     return letter
 
 
-def _check_extra_sheets(result: RosterSheet, workbook, names: list[str]) -> None:
-    filled = []
-    for name in names[1:]:
-        if name.strip().lower() in IGNORED_SHEETS:
-            continue
-        try:
-            other = workbook.get_sheet_by_name(name)
-        except Exception:  # noqa: S112 - a chart sheet or a broken one: nothing to import
-            continue
-        if other.height and any(_non_blank(row) for row in other.iter_rows()):
-            filled.append(name)
-    if filled:
-        result.problems.append(
-            Problem(
-                filled[0],
-                1,
-                "A",
-                str(
-                    EXTRA_SHEETS
-                    % {"sheets": ", ".join(f"'{n}'" for n in filled), "first": result.name}
-                ),
-            )
-        )
-
-
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
 # Substrings any formula element contains; searched first because `in` is much faster
 # than the regex over tens of megabytes of sheet XML (a false hit only costs the regex).
-_FORMULA_HINTS = (b"<f>", b"<f ", b"<f/", b":f>", b":f ", b":f/")
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f(?:\s[^>]*)?>([^<]*)</(?:\w+:)?f>")
-
-
-def _scan_formulas(data: bytes) -> list[tuple[str, str, str]]:
-    """Every formula cell (letter, row, formula) of the first sheet, from its XML, streamed."""
-    found = []
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            path = _first_sheet_path(archive)
-            with archive.open(path) as xml:
-                tail = b""
-                while chunk := xml.read(1 << 20):
-                    buffer = tail + chunk
-                    if any(hint in buffer for hint in _FORMULA_HINTS):
-                        found.extend(_formula_cells(buffer))
-                    tail = buffer[-4096:]
-    except (KeyError, zipfile.BadZipFile):
-        return []  # calamine reports what is wrong with the file
-    return found
 
 
 def _report_formulas(result: RosterSheet, found: list[tuple[str, str, str]]) -> bool:
@@ -350,44 +407,41 @@ def _formula_cells(buffer: bytes) -> list[tuple[str, str, str]]:
     return cells
 
 
-def _first_sheet_path(archive: zipfile.ZipFile) -> str:
-    default = "xl/worksheets/sheet1.xml"
+def sheet_paths(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(name, path inside the zip) of every worksheet, in the workbook's order."""
     try:
         workbook = archive.read("xl/workbook.xml")
         rels = archive.read("xl/_rels/workbook.xml.rels")
     except KeyError:
-        return default
-    sheet = re.search(rb"<(?:\w+:)?sheet\s[^>]*?\s\w+:id=\"([^\"]+)\"", workbook)
-    if not sheet:
-        return default
+        return []
+    targets = {}
     for rel in re.finditer(rb"<(?:\w+:)?Relationship\s[^>]*>", rels):
-        if re.search(rb'\sId="' + re.escape(sheet.group(1)) + rb'"', rel.group(0)):
-            target = re.search(rb'\sTarget="([^"]+)"', rel.group(0))
-            if target:
-                path = target.group(1).decode()
-                return path.lstrip("/") if path.startswith("/") else f"xl/{path}"
-    return default
+        rel_id = re.search(rb'\sId="([^"]+)"', rel.group(0))
+        target = re.search(rb'\sTarget="([^"]+)"', rel.group(0))
+        if rel_id and target:
+            path = target.group(1).decode("utf-8", "replace")
+            targets[rel_id.group(1)] = path.lstrip("/") if path.startswith("/") else f"xl/{path}"
+    found = []
+    for sheet in re.finditer(rb"<(?:\w+:)?sheet\s[^>]*>", workbook):
+        name = re.search(rb'\sname="([^"]*)"', sheet.group(0))
+        rel_id = re.search(rb'\s\w+:id="([^"]+)"', sheet.group(0))
+        if name and rel_id and rel_id.group(1) in targets:
+            found.append((_xml_text(name.group(1)), targets[rel_id.group(1)]))
+    return found
+
+
+def _xml_text(raw: bytes) -> str:
+    from html import unescape
+
+    return unescape(raw.decode("utf-8", "replace"))
 
 
 # --- csv ----------------------------------------------------------------------------------------
 
 
-def _decode(data: bytes) -> str | None:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-
-
-def _read_csv(data: bytes, stem: str, layout: Layout) -> RosterSheet:
-    result = RosterSheet(stem, "csv", layout)
-    text = _decode(data)
-    if text is None:
-        return result.fail(1, "A", FILE_ENCODING)
+def _read_csv(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterSheet:
+    text = bounds.decode_csv(data)
+    bounds.check_csv_size(text)
     first_line, _newline, rest = text.partition("\n")
     sep = re.match(r"^\s*sep=(.)\s*$", first_line)
     if sep:
@@ -396,7 +450,12 @@ def _read_csv(data: bytes, stem: str, layout: Layout) -> RosterSheet:
     else:
         delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows = enumerate(reader, start=1)
+    rows = result.guarded(
+        bounds.bounded_rows(enumerate(reader, start=1), letter=lambda i: get_column_letter(i + 1))
+    )
+    if raw:
+        result.rows = rows
+        return result
     _take_header(result, rows, 0)
     return result
 

@@ -9,6 +9,7 @@ five seconds.
 
 from import_export import fields, resources
 
+from bpjs_tracker.files import neutralise
 from enrollment.models import Membership, RosterEntry
 from regencies.models import Segment
 
@@ -20,7 +21,14 @@ SEGMENT_IN_FILE = {
 }
 
 
-class RosterEntryResource(resources.ModelResource):
+class FormulaSafeExport:
+    """Every exported value goes through `bpjs_tracker.files.neutralise` (csv and xlsx alike)."""
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+class RosterEntryResource(FormulaSafeExport, resources.ModelResource):
     """Roster rows with the contract's column names, plus the unit and month they belong to."""
 
     unit = fields.Field(attribute="roster__unit__code", column_name="Unit")
@@ -53,7 +61,7 @@ class RosterEntryResource(resources.ModelResource):
         return queryset.select_related("roster__unit", "worker")
 
 
-class MembershipResource(resources.ModelResource):
+class MembershipResource(FormulaSafeExport, resources.ModelResource):
     nik = fields.Field(attribute="worker__nik", column_name="NIK")
     name = fields.Field(attribute="worker__name", column_name="Nama")
     programme = fields.Field(attribute="programme", column_name="Program")
@@ -71,7 +79,7 @@ class MembershipResource(resources.ModelResource):
         return queryset.select_related("worker", "unit")
 
 
-class RosterChangeResource(resources.Resource):
+class RosterChangeResource(FormulaSafeExport, resources.Resource):
     """One line of a roster's monthly changes (enrollment.selectors.Mutation)."""
 
     kind = fields.Field(attribute="kind_label", column_name="Mutasi")

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from enrollment.imports import parsing
+from enrollment.imports.bounds import ProblemBudget
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import COLUMN_WITHOUT_HEADER, FILE_HEADER_ONLY, RosterSheet
 from regencies.models import Segment
@@ -98,7 +99,13 @@ def check_rows(
     def problem(number, field, message, severity=ERROR):
         problems.append(Problem(name_of, number, label[field], str(message), severity))
 
+    budget = ProblemBudget()
     for number, cells in sheet.rows:
+        if budget.exhausted(problems):
+            del problems[budget.limit :]
+            problems.append(Problem(name_of, number, "A", budget.message(number)))
+            rows = []
+            break
         row_count += 1
         if len(cells) < width_needed:
             cells = [*cells, *([None] * (width_needed - len(cells)))]
@@ -211,6 +218,8 @@ def check_rows(
                 )
             )  # fmt: skip
 
+    if sheet.refusal is not None:  # a limit broken midway: that message alone, nothing kept
+        return CheckedRows(rows=[], problems=[sheet.refusal], row_count=row_count)
     if row_count == 0:
         problems.append(Problem(name_of, 2, "A", str(FILE_HEADER_ONLY)))
     return CheckedRows(rows=rows, problems=problems, row_count=row_count)

@@ -11,6 +11,8 @@ workbook can be uploaded as it is.
 
 import csv
 import io
+import re
+import zipfile
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -20,9 +22,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from bpjs_tracker.files import neutralise_sheet, write_text_cell
+from enrollment.imports import bounds
 from enrollment.imports.parsing import SEGMENT_CHOICES_IN_FILE, SEX_CHOICES_IN_FILE
 from enrollment.imports.problems import ERROR, Problem
-from enrollment.imports.reading import COLUMNS, ROSTER_LAYOUT, _decode, normal_header
+from enrollment.imports.reading import COLUMNS, ROSTER_LAYOUT, normal_header, sheet_paths
 
 TEMPLATE_ROWS = 1000  # rows pre-formatted and with drop-downs
 HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
@@ -146,14 +150,24 @@ def _save(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
+ANNOTATE_MAX_ROWS = 50_000  # beyond this the error workbook lists the problems only
+
+
 def error_workbook(data: bytes, *, filename: str, problems: Iterable[Problem | dict]) -> bytes:
-    """The uploaded roster with a "Kesalahan" column and the cells at fault highlighted."""
+    """The uploaded roster with a "Kesalahan" column and the cells at fault highlighted.
+
+    Every value is written as text (bpjs_tracker.files), so nothing from the file
+    becomes a formula. Problems of the header row are marked on the header cells and
+    listed on a "Kesalahan" sheet (which the reader skips), never over the column's
+    title, so the corrected workbook re-uploads as it is. A file the limits refuse,
+    or one too long to annotate, gets a workbook listing the problems only.
+    """
     problems = [p if isinstance(p, Problem) else Problem(**p) for p in problems]
-    if data[:4] == b"PK\x03\x04":
-        workbook = load_workbook(io.BytesIO(data))
-        sheet = workbook.worksheets[0]
-    else:
-        workbook, sheet = _workbook_from_csv(data, filename)
+    opened = _open_for_annotation(data, filename)
+    if opened is None:
+        return _problems_workbook(problems)
+    workbook, sheet = opened
+    neutralise_sheet(sheet)
     header_cells = {
         normal_header(cell.value): cell.column
         for cell in sheet[1]
@@ -161,34 +175,83 @@ def error_workbook(data: bytes, *, filename: str, problems: Iterable[Problem | d
     }
     existing = header_cells.get("kesalahan")
     error_column = existing or sheet.max_column + 1
-    title = sheet.cell(row=1, column=error_column, value="Kesalahan")
+    title = sheet.cell(row=1, column=error_column)
+    write_text_cell(title, ERROR_HEADER)
     title.fill, title.font = HEADER_FILL, HEADER_FONT
     sheet.column_dimensions[get_column_letter(error_column)].width = 80
     by_row: dict[int, list[Problem]] = defaultdict(list)
     for problem in problems:
         if problem.sheet == sheet.title or problem.sheet not in workbook.sheetnames:
             by_row[problem.row].append(problem)
-    for row in range(2, sheet.max_row + 1):  # clear an earlier round's messages
-        if existing:
+    if existing:  # clear an earlier round's messages
+        for row in range(2, sheet.max_row + 1):
             sheet.cell(row=row, column=error_column).value = None
     for row, found in sorted(by_row.items()):
         messages = [
             ("" if p.severity == ERROR else "Peringatan: ") + f"{p.column}: {p.message}"
             for p in found
         ]
-        target = sheet.cell(row=row, column=error_column)
-        target.value = "\n".join(messages)
-        target.alignment = Alignment(wrap_text=True, vertical="top")
+        if row > 1:
+            target = sheet.cell(row=row, column=error_column)
+            write_text_cell(target, "\n".join(messages))
+            target.alignment = Alignment(wrap_text=True, vertical="top")
         for problem in found:
             column = header_cells.get(normal_header(problem.column)) or _letter_column(
                 problem.column
             )
-            if column is None:
+            if column is None or column == error_column:
                 continue
             cell = sheet.cell(row=row, column=column)
             cell.fill = ERROR_FILL if problem.severity == ERROR else WARNING_FILL
             cell.comment = Comment(problem.message, "BPJS Tracker")
+    if by_row.get(1):
+        _problem_sheet(workbook.create_sheet(ERROR_HEADER), by_row[1])
     return _save(workbook)
+
+
+ERROR_HEADER = "Kesalahan"
+
+
+def _problem_sheet(sheet, problems: list[Problem]) -> None:
+    """Location and message of each problem, as text (the reader skips a "Kesalahan" sheet)."""
+    for column, label in enumerate(("Lokasi", "Pesan"), start=1):
+        cell = sheet.cell(row=1, column=column, value=label)
+        cell.fill, cell.font = HEADER_FILL, HEADER_FONT
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 110
+    for row, problem in enumerate(problems, start=2):
+        write_text_cell(sheet.cell(row=row, column=1), problem.location)
+        write_text_cell(sheet.cell(row=row, column=2), str(problem))
+
+
+def _problems_workbook(problems: list[Problem]) -> bytes:
+    workbook = Workbook()
+    _problem_sheet(workbook.active, problems)
+    workbook.active.title = ERROR_HEADER
+    return _save(workbook)
+
+
+def _open_for_annotation(data: bytes, filename: str):
+    """(workbook, first sheet) to annotate, or None for a file the upload limits refuse."""
+    try:
+        if data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                bounds.check_zip(archive, len(data))
+                bounds.scan_shared_strings(archive)
+                paths = sheet_paths(archive)
+                scan = bounds.scan_sheet(
+                    archive, paths[0][1] if paths else "xl/worksheets/sheet1.xml"
+                )
+            if scan.rows > ANNOTATE_MAX_ROWS + 1:
+                return None
+            workbook = load_workbook(io.BytesIO(data))
+            return workbook, workbook.worksheets[0]
+        text = bounds.decode_csv(data)
+        if bounds.count_lines(text) > ANNOTATE_MAX_ROWS + 1:
+            return None
+        return _workbook_from_csv(text, filename)
+    except Exception:  # noqa: BLE001 - refused or unreadable: the problems alone are listed
+        return None
 
 
 def _letter_column(text: str) -> int | None:
@@ -200,15 +263,20 @@ def _letter_column(text: str) -> int | None:
         return None
 
 
-def _workbook_from_csv(data: bytes, filename: str):
-    text = _decode(data) or data.decode("utf-8", "replace")
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _workbook_from_csv(text: str, filename: str):
     first = text.partition("\n")[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = (filename.rsplit(".", 1)[0] or "Roster")[:31]
+    sheet.title = _BAD_TITLE.sub("_", filename.rsplit(".", 1)[0] or "Roster")[:31] or "Roster"
     text_columns = set()
-    for row_number, row in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+    rows = bounds.bounded_rows(
+        enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
+    )
+    for row_number, row in rows:
         if row_number == 1:
             text_columns = {
                 i + 1
@@ -216,7 +284,8 @@ def _workbook_from_csv(data: bytes, filename: str):
                 if ROSTER_LAYOUT.lookup.get(normal_header(header)) in {"nik", "kpj"}
             }
         for column, value in enumerate(row, start=1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell = sheet.cell(row=row_number, column=column)
+            write_text_cell(cell, value)
             if column in text_columns:
                 cell.number_format = "@"
     return workbook, sheet

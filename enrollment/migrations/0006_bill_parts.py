@@ -23,7 +23,7 @@ def fill_parts(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0005_bill_line_per_worker"),
+        ('enrollment', '0005_bill_line_per_worker'),
     ]
 
     operations = [

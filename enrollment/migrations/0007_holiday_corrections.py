@@ -19,7 +19,7 @@ def drop_fixed_date_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("enrollment", "0006_bill_parts"),
+        ('enrollment', '0006_bill_parts'),
     ]
 
     operations = [

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_update_with_history
 
 from enrollment.imports import parsing
+from enrollment.imports.bounds import MAX_PROBLEMS, ProblemBudget
 from enrollment.imports.problems import ERROR, WARNING, Problem
 from enrollment.imports.reading import FILE_HEADER_ONLY, KPJ_LAYOUT, read_roster_file
 from enrollment.imports.rows import DUPLICATE_NIK
@@ -125,6 +126,10 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
     i_nik, i_kpj = sheet.columns["nik"].index, sheet.columns["kpj"].index
     wanted: dict[str, tuple[int, str]] = {}
     for number, cells in sheet.rows:
+        if len(result.problems) >= MAX_PROBLEMS:
+            del result.problems[MAX_PROBLEMS:]
+            result.problems.append(Problem(sheet.name, number, "A", ProblemBudget().message(number)))
+            break
         result.row_count += 1
         nik = kpj = None
         try:
@@ -149,7 +154,9 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
             )
         elif nik and kpj:
             wanted[nik] = (number, kpj)
-    if result.row_count == 0:
+    if sheet.refusal is not None:  # a limit broken midway (bounds.py): that message alone
+        result.problems = [sheet.refusal]
+    elif result.row_count == 0:
         result.problems.append(Problem(sheet.name, 2, "A", str(FILE_HEADER_ONLY)))
     if not result.ok:
         return result

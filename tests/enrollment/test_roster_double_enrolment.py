@@ -17,14 +17,14 @@ def _satpol_january(world):
     )
 
 
-def test_uploader_is_told_of_the_double_enrolment(world, opd_treasurer):
+def test_uploader_is_told_of_the_double_enrolment(world, branch_staff):
     _satpol_january(world)
 
     result = roster_import(
         unit=world.kdi_dlhk,
         period=JAN,
         upload=roster_csv([worker_row(B, "Budi"), worker_row(A, "Ani")]),
-        by=opd_treasurer,
+        by=branch_staff,
     )
 
     assert result.ok  # a warning: the other roster may be the wrong one
@@ -38,6 +38,22 @@ def test_uploader_is_told_of_the_double_enrolment(world, opd_treasurer):
     assert [(d.nik, d.row, d.units) for d in result.double_enrolments] == [
         (A, 3, [("74.71-SATPOLPP", "Satpol PP")])
     ]
+
+
+def test_a_treasurer_is_told_without_naming_a_unit_outside_their_scope(world, opd_treasurer):
+    """#11: the warning must not let a treasurer probe who works where."""
+    _satpol_january(world)
+    result = roster_import(
+        unit=world.kdi_dlhk, period=JAN, upload=roster_csv([worker_row(A, "Ani")]),
+        by=opd_treasurer,
+    )  # fmt: skip
+    units = "1 unit lain di luar cakupan Anda"
+    assert [p.message for p in result.problems] == [
+        str(DOUBLE_ENROLMENT % {"nik": A, "units": units, "period": "2025-01"})
+    ]
+    assert "SATPOLPP" not in str(result.summary())
+    lines = roster_double_enrolments(roster=result.roster, by=opd_treasurer)
+    assert [line.units for line in lines] == [((units, units),)]
 
 
 def test_another_month_is_no_double_enrolment(world, opd_treasurer):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0006_coverage_summary'),
+        ('enrollment', '0009_coverage_summary'),
         ('regencies', '0001_initial'),
     ]
 

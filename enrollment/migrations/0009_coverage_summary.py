@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('enrollment', '0005_bill_line_per_worker'),
+        ('enrollment', '0008_relief_eligibility_and_funding_source'),
         ('regencies', '0001_initial'),
     ]
 
