@@ -68,22 +68,25 @@ def _first_message(exc) -> str:
 
 
 class LatenessFilter(admin.SimpleListFilter):
-    """Open claims past their deadline today, open claims still in time, clock not started."""
+    """Open claims; of them: past their deadline today, still in time, clock not started."""
 
     title = _("ketepatan waktu")
     parameter_name = "terlambat"
 
     def lookups(self, request, model_admin):
         return [
+            ("open", _("Terbuka (semua)")),
             ("late", _("Terlambat")),
             ("on_time", _("Terbuka, belum lewat batas")),
             ("no_clock", _("Terbuka, berkas belum lengkap")),
         ]
 
     def queryset(self, request, queryset):
-        if self.value() not in {"late", "on_time", "no_clock"}:
+        if self.value() not in {"open", "late", "on_time", "no_clock"}:
             return queryset
         open_claims = queryset.open()
+        if self.value() == "open":
+            return open_claims
         if self.value() == "no_clock":
             return open_claims.filter(documents_complete_on__isnull=True)
         started = open_claims.filter(documents_complete_on__isnull=False)

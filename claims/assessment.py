@@ -23,7 +23,6 @@ from claims.models import BenefitSchedule, Claim, ClaimDocument, Heir
 from claims.selectors import (
     ARREARS_FLAG_MONTHS,
     ArrearsOnDay,
-    CoverFacts,
     claim_lateness,
     contribution_months,
     last_membership_before,
@@ -32,6 +31,7 @@ from claims.selectors import (
     unit_arrears_on,
     worker_cover_on,
 )
+from enrollment.billing.lapse import Cover
 
 OK, FAIL, WARN, INFO = "ok", "fail", "warn", "info"
 
@@ -77,7 +77,7 @@ class ClaimAssessment:
     claim: Claim
     today: date
     schedule: BenefitSchedule | None
-    cover: CoverFacts
+    cover: Cover
     arrears: ArrearsOnDay
     months_contributed: int
     checks: list[Check] = field(default_factory=list)
@@ -125,19 +125,6 @@ def claim_assess(claim: Claim, *, today: date | None = None) -> ClaimAssessment:
         months_contributed=contribution_months(claim.worker, until=dod),
     )
     a.checks.append(_membership_check(claim, cover))
-    if not cover.lapse_checked:
-        a.checks.append(
-            Check(
-                "bpu_lapse",
-                _("Peserta BPU nonaktif karena tunggakan"),
-                INFO,
-                _("Belum diperiksa: aturan nonaktif BPU belum terpasang di aplikasi ini."),
-                _(
-                    "Peserta BPU yang menunggak iuran 3 bulan tidak aktif; kematian saat itu tidak "
-                    "ditanggung."
-                ),
-            )
-        )
     a.checks.append(_arrears_check(a.arrears))
     a.checks.append(_schedule_check(claim, schedule))
     if claim.programme == "JKK":
@@ -197,7 +184,7 @@ def claim_assess(claim: Claim, *, today: date | None = None) -> ClaimAssessment:
     return a
 
 
-def _membership_check(claim: Claim, cover: CoverFacts) -> Check:
+def _membership_check(claim: Claim, cover: Cover) -> Check:
     programme = claim.programme
     membership = cover.jkm if programme == "JKM" else cover.jkk
     rule = _(

@@ -17,6 +17,7 @@ from django.db.models import Q
 from claims.benefits import LevelTerms, ScheduleTerms, late_compensation, service_deadline
 from claims.models import BenefitSchedule, Claim
 from enrollment.billing.calendar import add_working_days, holidays_between
+from enrollment.billing.lapse import Cover, cover_on
 from enrollment.models import FactCertainty, Membership
 
 
@@ -165,63 +166,13 @@ def claim_lateness(claim: Claim, *, cash_total: int, today: date):
     )
 
 
-# --- cover on the date of death (issue #8's cover_on, behind one function) -----------------
+# --- cover on the date of death (issue #8's cover_on) -----------------------------------------
 
 
-@dataclass(frozen=True)
-class CoverFacts:
-    """What `enrollment.billing.lapse.cover_on` answers, or the membership-only fallback."""
-
-    covered: bool
-    jkk: Membership | None
-    jkm: Membership | None
-    bpu_inactive: bool
-    inactive_since: date | None
-    reasons: list[str]
-    lapse_checked: bool  # False: the BPU lapse rule was not available to check
-
-
-def _memberships_on(worker, day: date) -> dict[str, Membership]:
-    rows = (
-        Membership.objects.filter(worker=worker, start__lte=day)
-        .filter(Q(end__isnull=True) | Q(end__gte=day))
-        .select_related("unit")
-        .order_by("start")
-    )
-    return {m.programme: m for m in rows}
-
-
-def worker_cover_on(worker, day: date) -> CoverFacts:
-    """Was `worker` covered on `day`? Through `enrollment.billing.lapse.cover_on` (issue #8).
-
-    Until that module is on this branch, the memberships alone answer and
-    `lapse_checked` is False (the claim page says the BPU lapse was not checked).
-    """
-    try:
-        from enrollment.billing.lapse import cover_on
-    except ImportError:
-        cover_on = None
-    if cover_on is not None:
-        cover = cover_on(worker, day)
-        return CoverFacts(
-            covered=cover.covered,
-            jkk=cover.jkk,
-            jkm=cover.jkm,
-            bpu_inactive=cover.bpu_inactive,
-            inactive_since=cover.inactive_since,
-            reasons=list(cover.reasons),
-            lapse_checked=True,
-        )
-    active = _memberships_on(worker, day)
-    return CoverFacts(
-        covered="JKK" in active and "JKM" in active,
-        jkk=active.get("JKK"),
-        jkm=active.get("JKM"),
-        bpu_inactive=False,
-        inactive_since=None,
-        reasons=[],
-        lapse_checked=False,
-    )
+def worker_cover_on(worker, day: date) -> Cover:
+    """Was `worker` covered on `day`? The one rule of `enrollment.billing.lapse.cover_on`:
+    JKK and JKM memberships active on the day, and not a BPU member lapsed through arrears."""
+    return cover_on(worker, day)
 
 
 def last_membership_before(worker, programme: str, day: date) -> Membership | None:

@@ -1,9 +1,6 @@
-"""The dashboard's calls into other branches' interfaces, each in one guarded function.
-
-BPU lapse (issue #8, `enrollment/billing/lapse.py`) and claims (issue #9,
-`claims/selectors.py: claim_counts`) are pinned in /work/coord/README.md. Until
-they exist, each function answers "nothing" so the dashboard works without
-them; the integrator removes the fallbacks once both are merged.
+"""The dashboard's reads from other apps, in one place: BPU lapse (`enrollment/billing/lapse.py`)
+and claims (`claims/selectors.py`). The dashboard's own selectors call only these, and its
+tests may replace one to state a world's lapse by hand.
 """
 
 from __future__ import annotations
@@ -11,14 +8,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from claims import selectors as claims_selectors
+from enrollment.billing import lapse
+
 
 def bpu_inactive_spans(unit_ids: list[int]) -> dict[int, list[tuple[date, date | None]]]:
     """Per unit id, the spans [start, end) during which its BPU members are inactive (arrears)."""
-    try:
-        from enrollment.billing.lapse import bpu_inactive_spans as spans
-    except ImportError:  # TODO(#8): enrollment/billing/lapse.py not merged yet: no lapse known
-        return {}
-    return spans(unit_ids=unit_ids)
+    return lapse.bpu_inactive_spans(unit_ids=unit_ids)
 
 
 def unit_lapsed_on(spans: list[tuple[date, date | None]], day: date) -> bool:
@@ -34,29 +30,12 @@ class Claims:
 
 def claim_counts(*, unit_ids: list[int], as_of: date) -> dict[int, Claims]:
     """Per unit id: claims open, paid and late (open past their service-level deadline)."""
-    try:
-        from claims.selectors import claim_counts as counts
-    except ImportError:  # TODO(#9): claims/selectors.py not merged yet: no claims known
-        return {}
     return {
         unit_id: Claims(open=c.open, paid=c.paid, late=c.late)
-        for unit_id, c in counts(unit_ids=unit_ids, as_of=as_of).items()
+        for unit_id, c in claims_selectors.claim_counts(unit_ids=unit_ids, as_of=as_of).items()
     }
-
-
-def claim_list_available() -> bool:
-    """Whether the claims admin exists to link to."""
-    try:
-        from claims.models import Claim  # noqa: F401
-    except ImportError:  # TODO(#9)
-        return False
-    return True
 
 
 def bpu_inactive_worker_ids(day: date, unit_ids: list[int]) -> set[int]:
     """Workers of these units whose BPU cover is inactive through arrears on `day`."""
-    try:
-        from enrollment.billing.lapse import bpu_inactive_worker_ids as inactive
-    except ImportError:  # TODO(#8): enrollment/billing/lapse.py not merged yet: no lapse known
-        return set()
-    return inactive(day, unit_ids=unit_ids)
+    return lapse.bpu_inactive_worker_ids(day, unit_ids=unit_ids)

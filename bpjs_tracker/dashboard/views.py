@@ -100,6 +100,9 @@ def row_links(row, table: CoverageTable) -> dict[str, str]:
         "units_paid_full_year": _admin_list(
             "enrollment_bill", **where, period__year=table.period.year
         ),
+        "claims_open": _admin_list("claims_claim", terlambat="open", **where),
+        "claims_paid": _admin_list("claims_claim", status="paid", **where),
+        "claims_late": _admin_list("claims_claim", terlambat="late", **where),
     }
 
 

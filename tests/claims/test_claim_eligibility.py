@@ -154,12 +154,9 @@ def test_contribution_months_count_each_month_once(world):
 
 
 # --- BPU lapse (issue #8's enrollment.billing.lapse.cover_on) ---------------------------------
-# Runs once branch i8 is merged: the integrator's check that claims refuse a BPU death in an
-# inactive month. Skipped while enrollment/billing/lapse.py is not on this branch.
 
 
 def test_a_bpu_death_in_an_inactive_month_is_refused_with_the_reason(world):
-    pytest.importorskip("enrollment.billing.lapse")
     unit = world.konut_village
     worker = factories.WorkerFactory()
     # Jan–Apr 2025 BPU bills never paid: inactive from 1 Apr 2025 (3 unpaid months).
