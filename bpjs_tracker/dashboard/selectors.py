@@ -63,12 +63,16 @@ class CoverageRow:
     claims_late: int = 0
     agreement: str = AgreementState.NONE
     has_perda: bool = False
+    # A sum of rows: the covered of the rows that have a target (None: a row of its own).
+    covered_with_target: int | None = None
 
     @property
     def coverage_pct(self) -> float | None:
+        """Covered against the target; for a sum, only over the rows that have a target."""
         if not self.target:
             return None
-        return round(100.0 * self.covered / self.target, 1)
+        covered = self.covered if self.covered_with_target is None else self.covered_with_target
+        return round(100.0 * covered / self.target, 1)
 
     @property
     def paid_on_time_pct(self) -> float | None:
@@ -82,6 +86,7 @@ class CoverageRow:
                 setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
         if other.target is not None:
             self.target = (self.target or 0) + other.target
+            self.covered_with_target = (self.covered_with_target or 0) + other.covered
 
 
 SUMMED = (
