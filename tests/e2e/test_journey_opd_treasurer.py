@@ -177,7 +177,9 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     row = page.locator("#result_list tbody tr", has_text=MONTH)
     expect(row).to_contain_text("Rp 68.580")
     row.locator("th a, td a").first.click()
-    lines = page.locator(".inline-group").first
+    # the lines have a paginated page of their own, linked from the bill (#13)
+    page.get_by_role("link", name="lihat baris tagihan").click()
+    lines = page.locator("#result_list")
     for nik in (ANI, BUDI, CITRA, DEDI, EKA):
         expect(lines).to_contain_text(nik)
     assert Bill.objects.get(unit=dlhk, period=THIS_MONTH).total == 68_580
