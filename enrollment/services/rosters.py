@@ -68,7 +68,6 @@ NIK_REGISTERED_OTHER_NAME = _(
 CONFIRM_TYPE_UNIT = _(
     "Berkas ini tampaknya bukan roster %(unit)s. Bila memang benar, ketik nama unit (%(name)s) "
     "atau kodenya (%(code)s) di kotak konfirmasi, lalu simpan lagi."
-    "atau kodenya (%(code)s) di kotak konfirmasi, lalu simpan lagi."
 )
 FILE_FAILED = _(
     "Berkas tidak dapat diproses. Buka di Excel, simpan ulang sebagai Excel Workbook (.xlsx) "
