@@ -7,11 +7,17 @@ payment files share it), and past it stops passing them and hands the form an
 empty `OversizedUpload` that knows the real size, so the form says "too
 large" in one message and nothing beyond the limit reaches the disk.
 `validate_upload_size` is the form side (also for files that arrive another way).
+`validate_document_size` is the one size check of scanned documents (agreements,
+regulations, claim documents), each with its own limit.
 """
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+DOCUMENT_TOO_LARGE = _("Berkas terlalu besar: “%(name)s” berukuran %(size)s; batasnya %(limit)s.")
 
 
 def upload_limit() -> int:
@@ -64,4 +70,18 @@ def validate_upload_size(file) -> None:
         raise ValidationError(
             FILE_TOO_LARGE % {"size": human_size(file.size), "limit": human_size(limit)},
             code="too_large",
+        )
+
+
+def validate_document_size(value, *, limit: int) -> None:
+    """Refuse a scanned document larger than `limit` bytes, naming the file, its size and the limit."""
+    if value.size > limit:
+        raise ValidationError(
+            DOCUMENT_TOO_LARGE,
+            code="document_too_large",
+            params={
+                "name": getattr(value, "name", "") or "",
+                "size": filesizeformat(value.size),
+                "limit": filesizeformat(limit),
+            },
         )

@@ -10,17 +10,15 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from bpjs_tracker.uploads import validate_document_size
 
 SIGNATURES = {b"%PDF-": "pdf", b"\xff\xd8\xff": "jpg"}
 CONTENT_TYPES = {"pdf": "application/pdf", "jpg": "image/jpeg"}
 
 CLAIM_DOCUMENT_WRONG_TYPE = _(
     "Berkas bukan PDF atau JPEG: “%(name)s”. Unggah hasil pindaian dalam format PDF atau JPEG."
-)
-CLAIM_DOCUMENT_TOO_LARGE = _(
-    "Berkas terlalu besar: “%(name)s” berukuran %(size)s; batasnya %(limit)s."
 )
 
 
@@ -47,17 +45,7 @@ def validate_claim_document(value) -> None:
     if not value or getattr(value, "_committed", False):
         return
     name = getattr(value, "name", "") or ""
-    limit = settings.CLAIM_DOCUMENT_MAX_BYTES
-    if value.size > limit:
-        raise ValidationError(
-            CLAIM_DOCUMENT_TOO_LARGE,
-            code="document_too_large",
-            params={
-                "name": name,
-                "size": filesizeformat(value.size),
-                "limit": filesizeformat(limit),
-            },
-        )
+    validate_document_size(value, limit=settings.CLAIM_DOCUMENT_MAX_BYTES)
     if sniff(getattr(value, "file", value)) is None:
         raise ValidationError(
             CLAIM_DOCUMENT_WRONG_TYPE, code="document_wrong_type", params={"name": name}

@@ -8,8 +8,9 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+
+from bpjs_tracker.uploads import validate_document_size
 
 PDF_MAGIC = b"%PDF-"
 
@@ -17,7 +18,6 @@ DOCUMENT_NOT_PDF = _(
     "Berkas bukan PDF: “%(name)s” tidak diawali tanda %%PDF-. Unggah hasil pindaian dalam "
     "format PDF."
 )
-DOCUMENT_TOO_LARGE = _("Berkas terlalu besar: “%(name)s” berukuran %(size)s; batasnya %(limit)s.")
 
 
 def document_upload_path(instance, filename: str) -> str:
@@ -34,17 +34,7 @@ def validate_pdf_document(value) -> None:
     if not value or getattr(value, "_committed", False):
         return
     name = getattr(value, "name", "") or ""
-    limit = settings.MOU_DOCUMENT_MAX_BYTES
-    if value.size > limit:
-        raise ValidationError(
-            DOCUMENT_TOO_LARGE,
-            code="document_too_large",
-            params={
-                "name": name,
-                "size": filesizeformat(value.size),
-                "limit": filesizeformat(limit),
-            },
-        )
+    validate_document_size(value, limit=settings.MOU_DOCUMENT_MAX_BYTES)
     handle = getattr(value, "file", value)
     position = handle.tell()
     handle.seek(0)
