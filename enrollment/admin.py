@@ -204,7 +204,11 @@ class RosterAdmin(ScopedModelAdmin):
     def upload_view(self, request):
         if not self.can_upload(request):
             raise PermissionDenied
-        form = RosterUploadForm(request.POST or None, request.FILES or None, user=request.user)
+        # ?unit=&period= (the start page's "fix and upload again") choose the unit and month
+        initial = {k: request.GET[k] for k in ("unit", "period") if request.GET.get(k)}
+        form = RosterUploadForm(
+            request.POST or None, request.FILES or None, user=request.user, initial=initial
+        )
         if request.method == "POST" and form.is_valid():
             # a large file is kept, then checked in a job (jobs/) behind a progress bar
             large = roster_jobs.is_large(form.cleaned_data["file"].size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -92,9 +93,24 @@ class UnitMonth:
 
 
 @dataclass
+class ReturnedRoster:
+    """A roster branch staff sent back: its reason, and the upload page prefilled to fix it."""
+
+    roster: Roster
+    fix_url: str
+
+
+def upload_url(unit_id: int, period: date) -> str:
+    """The roster upload page with the unit and the month already chosen."""
+    query = urlencode({"unit": unit_id, "period": f"{period:%Y-%m}"})
+    return reverse("admin:enrollment_roster_upload") + "?" + query
+
+
+@dataclass
 class TreasurerStart:
     period: date
     units: list[UnitMonth]
+    returned: list[ReturnedRoster] = field(default_factory=list)  # any month, oldest first
     unpaid: list = field(default_factory=list)  # BillStatement, unpaid > 0
     lapsed: list[Worker] = field(default_factory=list)
     drop: list = field(default_factory=list)  # (worker, unit) to leave off the next roster
@@ -103,7 +119,8 @@ class TreasurerStart:
 
 
 def treasurer_start(*, user, today: date) -> TreasurerStart:
-    """This month's roster per unit (with a return's reason), unpaid bills, lapsed people, next task."""
+    """This month's roster per unit, rosters returned (any month, with the reason and a link to
+    fix them), unpaid bills, lapsed people, next task."""
     from enrollment.billing.selectors import bill_statements
 
     period = today.replace(day=1)
@@ -111,6 +128,13 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
     units = list(WorkUnit.objects.visible_to(user).order_by("code"))
     rosters = {r.unit_id: r for r in Roster.objects.visible_to(user).filter(period=period)}
     start = TreasurerStart(period, [UnitMonth(u, rosters.get(u.pk)) for u in units])
+    start.returned = [
+        ReturnedRoster(r, upload_url(r.unit_id, r.period))
+        for r in Roster.objects.visible_to(user)
+        .filter(status=Roster.Status.RETURNED)
+        .select_related("unit")
+        .order_by("period", "unit__code")[:QUEUE_LENGTH]
+    ]
     statements = bill_statements(
         Bill.objects.visible_to(user).filter(total__gt=0).select_related("unit").order_by("period"),
         as_of=today,
@@ -131,17 +155,16 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
         .distinct()
     )
     start.drop = list(kept_elsewhere[:50])
-    upload = reverse("admin:enrollment_roster_upload")
-    returned = next((m for m in start.units if m.roster and m.roster.status == "returned"), None)
     missing = next((m for m in start.units if m.roster is None), None)
-    if returned:
+    if start.returned:
+        returned = start.returned[0]
         start.next_label = _("Perbaiki roster %(unit)s yang dikembalikan") % {
-            "unit": returned.unit.code
+            "unit": returned.roster.unit.code
         }
-        start.next_url = upload
+        start.next_url = returned.fix_url
     elif missing:
         start.next_label = _("Unggah roster %(unit)s bulan ini") % {"unit": missing.unit.code}
-        start.next_url = upload
+        start.next_url = upload_url(missing.unit.pk, period)
     elif start.unpaid:
         start.next_label = _("Catat pembayaran tagihan %(bill)s") % {"bill": start.unpaid[0].bill}
         start.next_url = reverse("admin:enrollment_payment_add")

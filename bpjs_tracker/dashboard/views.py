@@ -83,9 +83,9 @@ def row_links(row, table: CoverageTable) -> dict[str, str]:
             + urlencode({"regency": row.code, "period": f"{table.period:%Y-%m}"})
         )
         units = _admin_list("regencies_workunit", regency=row.code, is_active__exact=1)
-    else:
+    else:  # a unit: its rosters month by month (newest first), exactly this unit's
         where = {"q": row.code}
-        drill = None
+        drill = _admin_list("enrollment_roster", unit__id__exact=row.id)
         units = _admin_list("regencies_workunit", q=row.code)
     return {
         "name": drill,
