@@ -122,7 +122,9 @@ def test_the_forecast_page_and_its_xlsx(kendari_bills, client):
     response = client.get(url, {"year": "2026", "regency": "74.71"})
     assert response.status_code == 200
     assert response.context["forecast"].annual == 12 * (6 * (14_850 + 16_200) + 14_850)
-    warning = response.content.decode().split('class="errornote"')[1].split("</p>")[0]
+    # folded (details/summary) so the table below stays in view; the summary says how many
+    warning = response.content.decode().split('id="unconfirmed-rates"')[1].split("</details>")[0]
+    assert "belum terkonfirmasi (8 tarif)" in warning.split("</summary>")[0]
     # Each JKK PU rate row is told apart by its risk class and rate (it said the same 5 times).
     assert "JKK Penerima Upah (PU), kelas risiko sangat rendah 0,24%" in warning
     assert "JKK Penerima Upah (PU), kelas risiko sangat tinggi 1,74%" in warning
