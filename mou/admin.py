@@ -171,14 +171,16 @@ class AgreementSegmentInline(ScopedTabularInline):
 
 @admin.register(Agreement)
 class AgreementAdmin(DocumentAdminMixin, ScopedModelAdmin):
+    # key columns first: beside the sidebar and the filters (1366 px), or on a phone, the
+    # agreement, its status, its end and its regency's page show before the table scrolls
     list_display = (
         "__str__",
+        "status_label",
+        "valid_until",
         "regency_overview",
         "kind",
         "signed_on",
         "valid_from",
-        "valid_until",
-        "status_label",
         "document_link",
     )
     list_filter = (

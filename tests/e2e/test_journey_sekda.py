@@ -106,9 +106,14 @@ def test_sekda_drills_down_exports_and_reads_the_agreement_and_the_forecast(
     # the agreement page of the regency
     page.goto("/admin/")
     page.get_by_role("link", name="Perjanjian (MoU/PKS/KSO)").click()
+    for column in ("status_label", "valid_until"):  # key columns in view, beside the sidebar
+        box = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        assert box["x"] + box["width"] <= DESKTOP["width"], column
+    axe_pages(page)
+    screenshot(page, artifacts, "sekda-3-agreements")
     page.locator("#result_list").get_by_role("link", name="74.09 Kabupaten Konawe Utara").click()
     expect(page.locator("#agreements-in-force")).to_contain_text("12/MOU/KONUT/2025")
-    expect_readable(page, axe_pages, artifacts, "sekda-3-agreement")
+    expect_readable(page, axe_pages, artifacts, "sekda-4-agreement")
     agreement_url = page.url
 
     # the budget forecast for next year
@@ -127,7 +132,7 @@ def test_sekda_drills_down_exports_and_reads_the_agreement_and_the_forecast(
     rates.locator("summary").click()
     expect(rates.locator("li").first).to_be_visible()
     rates.locator("summary").click()
-    expect_readable(page, axe_pages, artifacts, "sekda-4-forecast")
+    expect_readable(page, axe_pages, artifacts, "sekda-5-forecast")
     forecast_url = page.url
     assert not page.js_errors
     assert Agreement.objects.filter(regency__code="74.09").count() == 1
