@@ -1,4 +1,5 @@
-"""The budget forecast as an .xlsx for the budgeting meeting (Sekda, Bappeda, finance office)."""
+"""Workbooks for download: the budget forecast (for the budgeting meeting: Sekda, Bappeda,
+finance office) and one bill with its lines (for the treasurer's payment order)."""
 
 import io
 
@@ -7,10 +8,10 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from bpjs_tracker.files import neutralise_sheet
+from bpjs_tracker.files import neutralise_sheet, safe_row
 from enrollment.billing import arithmetic as billing
-from enrollment.billing.selectors import BudgetForecast
-from enrollment.models import FactCertainty
+from enrollment.billing.selectors import BillStatement, BudgetForecast
+from enrollment.models import BillLine, ContributionRate, FactCertainty
 
 MONEY = '"Rp "#,##0'
 BOLD = Font(bold=True)
@@ -156,3 +157,110 @@ def forecast_workbook(forecast: BudgetForecast) -> bytes:
     data = io.BytesIO()
     book.save(data)
     return data.getvalue()
+
+
+LINE_CHUNK = 2_000
+
+
+def _money_cell(sheet, value):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = MONEY
+    return cell
+
+
+def bill_workbook(statement: BillStatement, programmes: list[tuple[str, int, int]]) -> bytes:
+    """One bill as an .xlsx: a summary sheet (parts, programmes, payments, fines, rounding)
+    and one row per line. Written in write-only mode (a province's bill has 20,000 lines);
+    every text goes through `safe_row`, so a value never becomes a formula."""
+    bill = statement.bill
+    book = Workbook(write_only=True)
+    summary = book.create_sheet(_("Tagihan"))
+    summary.column_dimensions["A"].width = 34
+    summary.column_dimensions["B"].width = 60
+    title = _("Tagihan iuran JKK/JKM %(unit)s bulan %(period)s") % {
+        "unit": bill.unit,
+        "period": f"{bill.period:%Y-%m}",
+    }
+    rows = [
+        [title],
+        [],
+        [_("Kode unit"), bill.unit.code],
+        [_("Nama unit"), bill.unit.name],
+        [_("Bulan iuran"), f"{bill.period:%Y-%m}"],
+        [_("Jatuh tempo"), bill.due_date.isoformat()],
+        [_("Jumlah pekerja"), bill.worker_count],
+        [_("Iuran"), _money_cell(summary, bill.contribution_total)],
+        [_("Penyesuaian"), _money_cell(summary, bill.adjustment_total)],
+        [_("Jumlah tagihan"), _money_cell(summary, bill.total)],
+        [_("Keringanan diberikan"), _money_cell(summary, bill.relief_total)],
+    ]
+    for programme, amount, _relief in programmes:
+        rows.append([_("Program %(programme)s") % {"programme": programme},
+                     _money_cell(summary, amount)])  # fmt: skip
+    for part in statement.parts:
+        rows.append(
+            [
+                _("Bagian %(basis)s (jatuh tempo %(due)s)")
+                % {"basis": part.label, "due": part.due_date.isoformat()},
+                _money_cell(summary, part.total),
+            ]
+        )
+    rows += [
+        [_("Dibayar"), _money_cell(summary, statement.paid)],
+        [_("Belum dibayar"), _money_cell(summary, statement.unpaid)],
+        [_("Status"), statement.status_label],
+        [_("Denda (terpisah)"), _money_cell(summary, statement.fine)],
+        [_("Pembulatan"), bill.rounding_rule],
+        [_("Keringanan"), bill.relief_note],
+        [_("Dihitung"), timezone.localtime(bill.computed_at).strftime("%Y-%m-%d %H:%M WITA")],
+    ]
+    for row in rows:
+        summary.append(safe_row(summary, row))
+
+    lines = book.create_sheet(_("Baris"))
+    header = [_("Jenis"), _("NIK"), _("Kategori"), _("Dasar upah")]
+    for programme in billing.BILLED_PROGRAMMES:
+        header += [
+            _("Tarif %(p)s") % {"p": programme},
+            _("%(p)s normal") % {"p": programme},
+            _("Keringanan %(p)s") % {"p": programme},
+            _("%(p)s ditagih") % {"p": programme},
+        ]
+    header += [_("Ditagih"), _("Menyesuaikan tagihan")]
+    for letter, width in zip("ABCDEFGHIJKLMN", (14, 19, 18, 14), strict=False):
+        lines.column_dimensions[letter].width = width
+    lines.freeze_panes = "A2"
+    lines.append(header)
+    _line_rows(lines, bill)
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+def _line_rows(sheet, bill) -> None:
+    prefixes = [p.lower() for p in billing.BILLED_PROGRAMMES]
+    fields = ["kind", "nik", "segment", "wage", "adjusts__unit__code", "adjusts__period"]
+    for prefix in prefixes:
+        fields += [f"{prefix}_rate_id", f"{prefix}_gross", f"{prefix}_relief", f"{prefix}_amount"]
+    fields.append("amount")
+    rows = bill.lines.order_by("kind", "nik", "pk").values_list(*fields)
+    rate_ids = set()
+    for prefix in prefixes:
+        rate_ids |= set(bill.lines.exclude(**{f"{prefix}_rate": None})
+                        .values_list(f"{prefix}_rate_id", flat=True).distinct())  # fmt: skip
+    rates = {r.pk: r.describe() for r in ContributionRate.objects.filter(pk__in=rate_ids)}
+    kinds = dict(BillLine.Kind.choices)
+    segments = dict(BillLine._meta.get_field("segment").choices)
+    for row in rows.iterator(chunk_size=LINE_CHUNK):
+        kind, nik, segment, wage, adj_unit, adj_period = row[:6]
+        values = [str(kinds.get(kind, kind)), nik, str(segments.get(segment, segment)),
+                  _money_cell(sheet, wage)]  # fmt: skip
+        for index in range(len(prefixes)):
+            rate_id, gross, relief, amount = row[6 + 4 * index : 10 + 4 * index]
+            values += [rates.get(rate_id, ""), _money_cell(sheet, gross),
+                       _money_cell(sheet, relief), _money_cell(sheet, amount)]  # fmt: skip
+        values += [_money_cell(sheet, row[-1]),
+                   f"{adj_unit} {adj_period:%Y-%m}" if adj_unit else ""]  # fmt: skip
+        sheet.append(safe_row(sheet, values))
