@@ -273,7 +273,7 @@ class BillAllocationInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("tanggal bayar"))
     def paid_on(self, obj):
-        return obj.payment.paid_on
+        return f"{obj.payment.paid_on:%d-%m-%Y}"
 
     @admin.display(description=gettext_lazy("jumlah"))
     def amount_rp(self, obj):
@@ -286,7 +286,7 @@ class BillAdmin(ScopedModelAdmin):
 
     # The key columns first: at 1,400 px beside the filters the last ones scroll out of view.
     list_display = (
-        "unit",
+        "unit_display",
         "period_display",
         "total_rp",
         "paid_rp",
@@ -314,9 +314,7 @@ class BillAdmin(ScopedModelAdmin):
         "relief_total_rp",
         "worker_count",
         "lines_link",
-        "paid_rp",
-        "unpaid_rp",
-        "status_display",
+        # paid, unpaid and status: in the summary at the top (bill/change_form.html)
         "fine_rp",
         "fine_schedule",
         "roster",
@@ -357,6 +355,11 @@ class BillAdmin(ScopedModelAdmin):
         return format_html(
             '<a href="{}?bill__id__exact={}">{}</a>', url, obj.pk, _("lihat baris tagihan")
         )
+
+    @admin.display(description=gettext_lazy("unit kerja"), ordering="unit__code")
+    def unit_display(self, obj):
+        """The code, and the name below it (narrow: the columns after it stay in view)."""
+        return format_html("{}<br><small>{}</small>", obj.unit.code, obj.unit.name)
 
     @admin.display(description=gettext_lazy("bulan iuran"), ordering="period")
     def period_display(self, obj):
@@ -538,6 +541,7 @@ class BillAdmin(ScopedModelAdmin):
             % {"unit": bill.unit, "period": f"{bill.period:%Y-%m}"},
             "programmes": programme_totals(bill),
             "page": page,
+            "is_nav_sidebar_enabled": False,  # a document to print, full width
         }
         return TemplateResponse(request, "admin/enrollment/bill/print.html", context)
 
@@ -706,7 +710,7 @@ class PaymentForm(forms.ModelForm):
     bill = forms.ModelChoiceField(
         queryset=Bill.objects.none(),
         required=False,
-        label=gettext_lazy("untuk tagihan"),
+        label=gettext_lazy("Untuk tagihan"),
         help_text=gettext_lazy(
             "Hanya tagihan unit terpilih yang belum lunas. "
             "Kosong: dialokasikan ke tagihan belum lunas yang paling lama."

@@ -204,5 +204,5 @@ def test_the_bill_list_shows_the_key_columns_first(bills, client):
     client.force_login(bills.user(Role.SEKDA))
     response = client.get(reverse("admin:enrollment_bill_changelist"))
     assert list(response.context["cl"].list_display[:7]) == [
-        "unit", "period_display", "total_rp", "paid_rp", "unpaid_rp", "status_display", "due_date",
+        "unit_display", "period_display", "total_rp", "paid_rp", "unpaid_rp", "status_display", "due_date",
     ]  # fmt: skip
