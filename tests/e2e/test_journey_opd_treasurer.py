@@ -235,6 +235,13 @@ def test_opd_treasurer_sends_the_roster_fixes_it_sees_the_bill_and_pays_it(
     expect(page.locator("#id_bill option:checked")).to_contain_text(f"{MONTH} — belum dibayar")
     expect(page.locator("#id_amount")).to_have_value("68580")
     expect(page.locator(".field-unit .select2-selection__rendered")).to_contain_text("74.71-DLHK")
+    # when the unit changes, the bill choice is asked again (the unit's unpaid bills only)
+    page.evaluate("document.getElementById('id_bill').options.length = 1")
+    page.evaluate("django.jQuery('#id_unit').trigger('change')")
+    expect(page.locator("#id_bill option")).to_have_text(  # last month is unpaid too
+        ["---------", re.compile(f"^{LAST_MONTH:%Y-%m} "), re.compile(f"^{MONTH} ")]
+    )
+    page.locator("#id_bill").select_option(value=str(bill.pk))
     page.get_by_label("Tanggal bayar").fill(f"{timezone.localdate():%d-%m-%Y}")
     page.get_by_label("Referensi").fill("SP2D-0042")
     if viewport is PHONE:

@@ -95,6 +95,7 @@ def test_the_bill_xlsx_has_the_summary_and_every_line_and_no_formula(bills, clie
     nik = feb.lines.get().nik
     assert [dict(zip(header, row, strict=True))["NIK"] for row in lines[1:]] == [nik]
     assert dict(zip(header, lines[1], strict=True))["Ditagih"] == 14_850
+    assert dict(zip(header, lines[1], strict=True))["JKK"] == 6_600
     cells = [c for sheet in book for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
 
