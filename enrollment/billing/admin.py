@@ -512,9 +512,10 @@ class BillAdmin(ScopedModelAdmin):
     def get_object(self, request, object_id, from_field=None):
         """Fetched once per request: the change page asks for it again when it renders."""
         cache = request.__dict__.setdefault("_bills", {})
-        if object_id not in cache:
-            cache[object_id] = super().get_object(request, object_id, from_field)
-        return cache[object_id]
+        key = (object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
 
     def xlsx_view(self, request, object_id):
         """The bill and its lines as an .xlsx (write-only: a province's bill has 20,000 lines)."""
