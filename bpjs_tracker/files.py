@@ -10,7 +10,8 @@ writer goes through this module:
   exports in any format);
 - `write_text_cell(cell, value)` / `neutralise_sheet(sheet)`: for .xlsx written
   with openpyxl, the value stays as it was but as a text cell, which no
-  spreadsheet evaluates, so a corrected error workbook re-uploads unchanged.
+  spreadsheet evaluates, so a corrected error workbook re-uploads unchanged;
+- `safe_row(sheet, values)`: the same for a write-only sheet (large files), row by row.
 """
 
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
@@ -39,3 +40,22 @@ def neutralise_sheet(sheet) -> None:
             if cell.data_type == "f":
                 cell.value = str(cell.value)  # openpyxl keeps the "=" text; store it as text
                 cell.data_type = "s"
+
+
+def safe_row(sheet, values) -> list:
+    """`values` ready for a write-only sheet's `append`: a formula-like text becomes a text cell.
+
+    openpyxl's write-only mode turns a string starting with ``=`` into a formula as it writes;
+    only those few values are wrapped in a cell (a cell per value would slow large files).
+    """
+    from openpyxl.cell import WriteOnlyCell
+
+    row = []
+    for value in values:
+        if is_formula_like(value):
+            cell = WriteOnlyCell(sheet)
+            write_text_cell(cell, value)
+            row.append(cell)
+        else:
+            row.append(value)
+    return row

@@ -97,6 +97,12 @@ def _double_args(unit):
     return [factories.RosterEntryFactory(roster__unit=unit).worker_id]
 
 
+def _bill_args(unit):
+    from tests.scoping_cases import _bill
+
+    return [_bill(unit).pk]
+
+
 def _user_args(unit):
     from tests import factories
 
@@ -112,6 +118,9 @@ CUSTOM = {
     "admin:enrollment_payment_import": None,
     "admin:enrollment_bill_arrears": None,
     "admin:enrollment_bill_forecast": None,
+    "admin:enrollment_bill_xlsx": _bill_args,
+    "admin:enrollment_bill_print": _bill_args,
+    "admin:enrollment_payment_unpaid_bills": lambda unit: [unit.pk],
     "admin:enrollment_roster_upload_preview": _upload_args,
     "admin:enrollment_roster_upload_errors": _upload_args,
     "admin:enrollment_roster_upload_file": _upload_args,

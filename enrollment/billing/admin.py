@@ -10,13 +10,16 @@ from pathlib import Path
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Sum
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,14 +35,16 @@ from bpjs_tracker.admin import (
 from bpjs_tracker.money import format_percent, format_rupiah
 from bpjs_tracker.uploads import validate_upload_size
 from enrollment.billing.arithmetic import FINED_BASES
-from enrollment.billing.exports import forecast_workbook
+from enrollment.billing.exports import bill_workbook, forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
 from enrollment.billing.selectors import (
     PaymentRuleBook,
     allocations_prefetch,
     bill_statement,
     budget_forecast,
+    programme_totals,
     units_in_arrears,
+    unpaid_bills,
     villages_paid_full_year,
 )
 from enrollment.models import (
@@ -54,7 +59,10 @@ from enrollment.models import (
     PublicHoliday,
     short_file_name,
 )
-from regencies.models import Regency
+from regencies.models import Regency, WorkUnit
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PRINT_LINES = 1_000  # lines on one printable page (a province's bill has 20,000)
 
 # --- contribution rules: read by all, edited by the provincial administrator -----------
 
@@ -265,7 +273,7 @@ class BillAllocationInline(ReadOnlyInline):
 
     @admin.display(description=gettext_lazy("tanggal bayar"))
     def paid_on(self, obj):
-        return obj.payment.paid_on
+        return f"{obj.payment.paid_on:%d-%m-%Y}"
 
     @admin.display(description=gettext_lazy("jumlah"))
     def amount_rp(self, obj):
@@ -276,15 +284,16 @@ class BillAllocationInline(ReadOnlyInline):
 class BillAdmin(ScopedModelAdmin):
     """Bills are computed (generate_bills, roster verification): read-only for every role."""
 
+    # The key columns first: at 1,400 px beside the filters the last ones scroll out of view.
     list_display = (
-        "unit",
+        "unit_display",
         "period_display",
-        "due_date",
         "total_rp",
         "paid_rp",
         "unpaid_rp",
-        "fine_rp",
         "status_display",
+        "due_date",
+        "fine_rp",
     )
     list_filter = (regency_filter("unit__regency"), "unit__kind")
     list_select_related = ("unit__regency",)
@@ -292,20 +301,20 @@ class BillAdmin(ScopedModelAdmin):
     date_hierarchy = "period"
     inlines = [BillAllocationInline]  # the lines have their own page (BillLineAdmin)
     change_list_template = "admin/enrollment/bill/change_list.html"
+    change_form_template = "admin/enrollment/bill/change_form.html"
     fields = (
         "unit",
         "period",
         "due_date",
         "parts_display",
+        "programmes_display",
         "contribution_total_rp",
         "adjustment_total_rp",
         "total_rp",
         "relief_total_rp",
         "worker_count",
         "lines_link",
-        "paid_rp",
-        "unpaid_rp",
-        "status_display",
+        # paid, unpaid and status: in the summary at the top (bill/change_form.html)
         "fine_rp",
         "fine_schedule",
         "roster",
@@ -347,6 +356,11 @@ class BillAdmin(ScopedModelAdmin):
             '<a href="{}?bill__id__exact={}">{}</a>', url, obj.pk, _("lihat baris tagihan")
         )
 
+    @admin.display(description=gettext_lazy("unit kerja"), ordering="unit__code")
+    def unit_display(self, obj):
+        """The code, and the name below it (narrow: the columns after it stay in view)."""
+        return format_html("{}<br><small>{}</small>", obj.unit.code, obj.unit.name)
+
     @admin.display(description=gettext_lazy("bulan iuran"), ordering="period")
     def period_display(self, obj):
         return f"{obj.period:%Y-%m}"
@@ -371,7 +385,7 @@ class BillAdmin(ScopedModelAdmin):
     def paid_rp(self, obj):
         return format_rupiah(self._statement(obj).paid)
 
-    @admin.display(description=gettext_lazy("tunggakan"))
+    @admin.display(description=gettext_lazy("belum dibayar"))
     def unpaid_rp(self, obj):
         return format_rupiah(self._statement(obj).unpaid)
 
@@ -419,6 +433,26 @@ class BillAdmin(ScopedModelAdmin):
             ),
         )
 
+    @admin.display(description=gettext_lazy("per program"))
+    def programmes_display(self, obj):
+        """The JKK/JKM split of the bill (lines summed), with the relief each programme got."""
+        if not hasattr(obj, "programmes"):
+            obj.programmes = programme_totals(obj)
+        return format_html_join(
+            mark_safe("<br>"),  # noqa: S308 - a constant
+            "<strong>{}</strong>: {}{}",
+            (
+                (
+                    programme,
+                    format_rupiah(amount),
+                    _(" (keringanan %(relief)s)") % {"relief": format_rupiah(relief)}
+                    if relief
+                    else "",
+                )
+                for programme, amount, relief in obj.programmes
+            ),
+        )
+
     @admin.display(description=gettext_lazy("denda per bulan keterlambatan"))
     def fine_schedule(self, obj):
         rows = self._statement(obj).fine_months
@@ -442,8 +476,88 @@ class BillAdmin(ScopedModelAdmin):
 
     # --- arrears and forecast pages ---------------------------------------------------
 
+    # --- one bill: its page, .xlsx and printable A4 ------------------------------------
+
+    def _bill_or_404(self, request, object_id) -> Bill:
+        """The bill, if in the user's scope (404 otherwise, like the change page)."""
+        self._require_view(request)
+        bill = self.get_object(request, object_id)
+        if bill is None:
+            raise Http404(_("Data tidak ditemukan."))
+        return bill
+
+    def _bill_context(self, request, bill) -> dict:
+        statement = self._statement(bill)
+        payments = self.admin_site._registry.get(Payment)
+        pay_url = None
+        if statement.unpaid and payments and payments.has_add_permission(request):
+            query = urlencode({"unit": bill.unit_id, "bill": bill.pk, "amount": statement.unpaid})
+            pay_url = f"{reverse('admin:enrollment_payment_add')}?{query}"
+        return {
+            "bill": bill,
+            "statement": statement,
+            "pay_url": pay_url,
+            "lines_url": f"{reverse('admin:enrollment_billline_changelist')}"
+            f"?bill__id__exact={bill.pk}",
+            "xlsx_url": reverse("admin:enrollment_bill_xlsx", args=[bill.pk]),
+            "print_url": reverse("admin:enrollment_bill_print", args=[bill.pk]),
+        }
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        bill = self.get_object(request, unquote(object_id))
+        if bill is not None:
+            extra_context = {**(extra_context or {}), **self._bill_context(request, bill)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        """Fetched once per request: the change page asks for it again when it renders."""
+        cache = request.__dict__.setdefault("_bills", {})
+        key = (object_id, from_field)
+        if key not in cache:
+            cache[key] = super().get_object(request, object_id, from_field)
+        return cache[key]
+
+    def xlsx_view(self, request, object_id):
+        """The bill and its lines as an .xlsx (write-only: a province's bill has 20,000 lines)."""
+        bill = self._bill_or_404(request, object_id)
+        content = bill_workbook(self._statement(bill), programme_totals(bill))
+        response = HttpResponse(content, content_type=XLSX)
+        name = f"tagihan-{bill.unit.code}-{bill.period:%Y-%m}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+
+    def print_view(self, request, object_id):
+        """The bill on A4 paper (landscape) with its lines, a page of lines at a time."""
+        bill = self._bill_or_404(request, object_id)
+        lines = (
+            bill.lines.select_related("jkk_rate", "jkm_rate", "adjusts__unit")
+            .order_by("kind", "nik", "pk")
+        )
+        page = Paginator(lines, PRINT_LINES).get_page(request.GET.get("page"))
+        context = {
+            **self.admin_site.each_context(request),
+            **self._bill_context(request, bill),
+            "opts": self.model._meta,
+            "title": _("Tagihan iuran %(unit)s, %(period)s")
+            % {"unit": bill.unit, "period": f"{bill.period:%Y-%m}"},
+            "programmes": programme_totals(bill),
+            "page": page,
+            "is_nav_sidebar_enabled": False,  # a document to print, full width
+        }
+        return TemplateResponse(request, "admin/enrollment/bill/print.html", context)
+
     def get_urls(self):
         return [
+            path(
+                "<path:object_id>/xlsx/",
+                self.admin_site.admin_view(self.xlsx_view),
+                name="enrollment_bill_xlsx",
+            ),
+            path(
+                "<path:object_id>/print/",
+                self.admin_site.admin_view(self.print_view),
+                name="enrollment_bill_print",
+            ),
             path(
                 "arrears/",
                 self.admin_site.admin_view(self.arrears_view),
@@ -513,10 +627,7 @@ class BillAdmin(ScopedModelAdmin):
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             forecast = None
         if forecast is not None and request.GET.get("format") == "xlsx":
-            response = HttpResponse(
-                forecast_workbook(forecast),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
+            response = HttpResponse(forecast_workbook(forecast), content_type=XLSX)
             name = f"proyeksi-iuran-{year}-{regency.code if regency else 'semua'}.xlsx"
             response["Content-Disposition"] = f'attachment; filename="{name}"'
             return response
@@ -580,17 +691,47 @@ class PaymentAllocationInline(ReadOnlyInline):
         return format_rupiah(obj.amount)
 
 
+def bill_choice_label(bill) -> str:
+    """A bill in the payment form's choice: its month and what is left to pay."""
+    return _("%(period)s — belum dibayar %(unpaid)s dari %(total)s") % {
+        "period": f"{bill.period:%Y-%m}",
+        "unpaid": format_rupiah(bill.total - bill.paid),
+        "total": format_rupiah(bill.total),
+    }
+
+
 class PaymentForm(forms.ModelForm):
+    """A payment of one unit; the bill choice lists only that unit's unpaid bills.
+
+    `bill.queryset` is every bill in the user's scope (set by the admin), so the
+    checks below answer in words; the choices shown are the chosen unit's unpaid
+    bills, and the page's script asks `unpaid-bills/<unit>/` again when the unit changes.
+    """
+
     bill = forms.ModelChoiceField(
         queryset=Bill.objects.none(),
         required=False,
-        label=gettext_lazy("untuk tagihan"),
-        help_text=gettext_lazy("Kosong: dialokasikan ke tagihan belum lunas yang paling lama."),
+        label=gettext_lazy("Untuk tagihan"),
+        help_text=gettext_lazy(
+            "Hanya tagihan unit terpilih yang belum lunas. "
+            "Kosong: dialokasikan ke tagihan belum lunas yang paling lama."
+        ),
     )
 
     class Meta:
         model = Payment
         fields = ("unit", "amount", "paid_on", "reference", "note")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("bill")
+        if field is None:
+            return
+        unit_id = self.data.get("unit") if self.is_bound else self.initial.get("unit")
+        choices = [("", "---------")]
+        if unit_id and str(unit_id).isdigit():
+            choices += [(b.pk, bill_choice_label(b)) for b in unpaid_bills(field.queryset, unit_id)]
+        field.widget.choices = choices
 
     def clean(self):
         data = super().clean()
@@ -599,6 +740,8 @@ class PaymentForm(forms.ModelForm):
             self.add_error("paid_on", _("Tanggal bayar belum terjadi."))
         if bill and unit and bill.unit_id != unit.pk:
             self.add_error("bill", _("Tagihan ini bukan milik unit yang dipilih."))
+        elif bill and not unpaid_bills(Bill.objects.all(), bill.unit_id).filter(pk=bill.pk):
+            self.add_error("bill", _("Tagihan ini sudah lunas; pilih tagihan yang belum lunas."))
         return data
 
 
@@ -624,6 +767,9 @@ class PaymentAdmin(ScopedModelAdmin):
     inlines = [PaymentAllocationInline]
     form = PaymentForm
     change_list_template = "admin/enrollment/payment/change_list.html"
+    change_form_template = "admin/enrollment/payment/change_form.html"
+    # A regency has hundreds of villages: search the units (WorkUnitAdmin, scoped).
+    autocomplete_fields = ("unit",)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(allocated=Sum("allocations__amount"))
@@ -676,6 +822,31 @@ class PaymentAdmin(ScopedModelAdmin):
                 messages.WARNING,
             )
 
+    def response_add(self, request, obj, post_url_continue=None):
+        """Recorded from a bill (the bill chosen): back to that bill, which now shows it."""
+        response = super().response_add(request, obj, post_url_continue)
+        bill = request.POST.get("bill", "")
+        if bill.isdigit() and not {"_continue", "_addanother", "_popup"} & set(request.POST):
+            return HttpResponseRedirect(reverse("admin:enrollment_bill_change", args=[bill]))
+        return response
+
+    def unpaid_bills_view(self, request, unit_id):
+        """The unit's unpaid bills for the payment form's choice (JSON); units in scope only."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        unit = WorkUnit.objects.visible_to(request.user).filter(pk=unit_id).first()
+        if unit is None:
+            raise Http404(_("Data tidak ditemukan."))
+        bills = unpaid_bills(Bill.objects.visible_to(request.user), unit.pk)
+        return JsonResponse(
+            {
+                "results": [
+                    {"id": b.pk, "text": bill_choice_label(b), "unpaid": b.total - b.paid}
+                    for b in bills
+                ]
+            }
+        )
+
     @admin.display(description=gettext_lazy("jumlah"), ordering="amount")
     def amount_rp(self, obj):
         return format_rupiah(obj.amount)
@@ -690,6 +861,11 @@ class PaymentAdmin(ScopedModelAdmin):
                 "import/",
                 self.admin_site.admin_view(self.import_view),
                 name="enrollment_payment_import",
+            ),
+            path(
+                "unpaid-bills/<int:unit_id>/",
+                self.admin_site.admin_view(self.unpaid_bills_view),
+                name="enrollment_payment_unpaid_bills",
             ),
             *super().get_urls(),
         ]

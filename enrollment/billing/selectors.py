@@ -570,3 +570,35 @@ def contribution_estimate(
             )
             total += billing.percent_of(gross, Decimal(part.keep_ppm) / 10_000) * count
     return total
+
+
+# --- one bill's page: its programmes, and a unit's bills still to pay ------------------------
+
+
+def programme_totals(bill: Bill) -> list[tuple[str, int, int]]:
+    """(programme, billed, relief) over the bill's lines, one query: the JKK/JKM split."""
+    from django.db.models import Sum
+
+    names = {
+        f"{p.lower()}_{part}": Sum(f"{p.lower()}_{part}")
+        for p in billing.BILLED_PROGRAMMES
+        for part in ("amount", "relief")
+    }
+    sums = bill.lines.aggregate(**names)
+    return [
+        (p, sums[f"{p.lower()}_amount"] or 0, sums[f"{p.lower()}_relief"] or 0)
+        for p in billing.BILLED_PROGRAMMES
+    ]
+
+
+def unpaid_bills(bills, unit_id):
+    """The unit's bills (from a scoped `bills` queryset) not fully paid, oldest first, with `paid`."""
+    from django.db.models import F
+
+    return (
+        bills.filter(unit_id=unit_id, total__gt=0)
+        .with_paid()
+        .filter(paid__lt=F("total"))
+        .select_related("unit")
+        .order_by("period")
+    )

@@ -1,8 +1,11 @@
 """Journey: an OPD treasurer sends this month's roster, fixes the two rows it refuses, and sees
 the bill once the branch office has verified it. At 1366×768 and on a 390-px phone.
 
-Not yet in this journey (their pages are being built, #10 and #12 item 3): the start page
-saying this month's roster is due, and recording a payment from the bill.
+It ends on the bill: its lines, the .xlsx, the printable A4 page, and a payment recorded
+from the bill ("Catat pembayaran"), after which the bill reads "Lunas".
+
+Not yet in this journey (its page is being built, #10): the start page saying this month's
+roster is due.
 """
 
 import datetime as dt
@@ -67,7 +70,7 @@ def _fill(sheet, rows):
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366", "390"])
-def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
+def test_opd_treasurer_sends_the_roster_fixes_it_sees_the_bill_and_pays_it(
     dlhk, open_page, artifacts, tmp_path, viewport, axe_pages
 ):
     name = f"treasurer-{viewport['width']}"
@@ -176,15 +179,82 @@ def test_opd_treasurer_sends_the_roster_fixes_it_and_sees_the_bill(
     axe_pages(page)
     row = page.locator("#result_list tbody tr", has_text=MONTH)
     expect(row).to_contain_text("Rp 68.580")
+    # the key columns first: paid, unpaid and status are in view, not scrolled off to the right
+    box = page.locator("#changelist .results").bounding_box()
+    for column in ("total_rp", "paid_rp", "unpaid_rp", "status_display"):
+        head = page.locator(f"#result_list thead th.column-{column}").bounding_box()
+        assert head["x"] + head["width"] <= box["x"] + box["width"] + 1 or viewport is PHONE
+    if viewport is PHONE:
+        expect_no_sideways_scroll(page)  # the table scrolls inside its box
+    screenshot(page, artifacts, f"{name}-3-bill-list")
     row.locator("th a, td a").first.click()
     # the lines have a paginated page of their own, linked from the bill (#13)
     page.get_by_role("link", name="lihat baris tagihan").click()
     lines = page.locator("#result_list")
     for nik in (ANI, BUDI, CITRA, DEDI, EKA):
         expect(lines).to_contain_text(nik)
-    assert Bill.objects.get(unit=dlhk, period=THIS_MONTH).total == 68_580
+    bill = Bill.objects.get(unit=dlhk, period=THIS_MONTH)
+    assert bill.total == 68_580
+    if viewport is PHONE:
+        expect_no_sideways_scroll(page)
+    axe_pages(page)
+    screenshot(page, artifacts, f"{name}-3-bill-lines")
+
+    # back on the bill: what is left to pay, the JKK/JKM split, the .xlsx and the A4 page
+    page.go_back()
+    summary = page.locator("#bill-summary")
+    expect(summary).to_contain_text("Rp 68.580")
+    expect(page.locator("#bill-status")).to_contain_text("Belum dibayar")
+    expect(page.locator(".field-programmes_display")).to_contain_text("JKK")
+    if viewport is PHONE:
+        expect_no_sideways_scroll(page)
+    axe_pages(page)
+    screenshot(page, artifacts, f"{name}-4-bill")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Unduh .xlsx").click()
+    workbook = workbook_from_download(download.value)
+    header, *rows = workbook["Baris"].iter_rows(values_only=True)
+    assert sorted(row[header.index("NIK")] for row in rows) == sorted(
+        [ANI, BUDI, CITRA, DEDI, EKA]
+    )
+    page.get_by_role("link", name="Cetak (A4)").click()
+    printable = page.locator("#bill-lines")
+    for nik in (ANI, BUDI, CITRA, DEDI, EKA):
+        expect(printable).to_contain_text(nik)
+    if viewport is PHONE:
+        expect_no_sideways_scroll(page)
+    axe_pages(page)
+    page.emulate_media(media="print")
+    expect(page.locator("#header")).to_be_hidden()
+    screenshot(page, artifacts, f"{name}-5-bill-a4")
+    page.emulate_media(media="screen")
+    page.go_back()
+
+    # the payment, from the bill: unit, bill and amount are filled in
+    page.get_by_role("link", name="Catat pembayaran").click()
+    expect(page.locator("#id_bill option:checked")).to_contain_text(f"{MONTH} — belum dibayar")
+    expect(page.locator("#id_amount")).to_have_value("68580")
+    expect(page.locator(".field-unit .select2-selection__rendered")).to_contain_text("74.71-DLHK")
+    # when the unit changes, the bill choice is asked again (the unit's unpaid bills only)
+    page.evaluate("document.getElementById('id_bill').options.length = 1")
+    page.evaluate("django.jQuery('#id_unit').trigger('change')")
+    expect(page.locator("#id_bill option")).to_have_text(  # last month is unpaid too
+        ["---------", re.compile(f"^{LAST_MONTH:%Y-%m} "), re.compile(f"^{MONTH} ")]
+    )
+    page.locator("#id_bill").select_option(value=str(bill.pk))
+    page.get_by_label("Tanggal bayar").fill(f"{timezone.localdate():%d-%m-%Y}")
+    page.get_by_label("Referensi").fill("SP2D-0042")
+    if viewport is PHONE:
+        expect_no_sideways_scroll(page)
+    axe_pages(page)
+    screenshot(page, artifacts, f"{name}-6-payment")
+    page.get_by_role("button", name="Simpan", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("berhasil")
+    expect(page.locator("#bill-status")).to_contain_text("Lunas")
+    expect(page.get_by_role("link", name="Catat pembayaran")).to_have_count(0)
+    assert Bill.objects.with_paid().get(pk=bill.pk).paid == 68_580
     if viewport is PHONE:
         expect_no_sideways_scroll(page)
     assert not page.js_errors
     axe_pages(page)
-    screenshot(page, artifacts, f"{name}-3-bill")
+    screenshot(page, artifacts, f"{name}-7-bill-paid")
