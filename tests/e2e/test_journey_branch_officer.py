@@ -235,5 +235,9 @@ def test_branch_officer_verifies_imports_resolves_and_settles_a_death_claim(
     phone.goto(f"/admin/claims/claim/{claim.pk}/change/")
     expect(phone.locator("#claim-benefit")).to_contain_text("Rp 42.000.000")
     expect_no_sideways_scroll(phone)
+    heirs = phone.locator("#heirs-group .claim-table-scroll")
+    box = heirs.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    heirs.screenshot(path=artifacts / "branch-officer-heirs-390.png")
     axe_pages(phone)
     screenshot(phone, artifacts, "branch-officer-claim-390")
