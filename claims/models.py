@@ -336,8 +336,9 @@ class ClaimStatusChange(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "riwayat status klaim")
 
     def __str__(self):
-        """"Draf → Diajukan": the statuses as the page names them, not their codes."""
-        before = self.get_from_status_display() if self.from_status else "—"
+        """"Draf → Diajukan": the statuses as the page names them, not their codes; the first
+        step reads "Dicatat → Draf"."""
+        before = self.get_from_status_display() if self.from_status else _("Dicatat")
         return f"{before} → {self.get_to_status_display()}"
 
 

@@ -109,6 +109,8 @@ def test_the_claim_history_names_each_step_and_its_moment_in_wita(
         assert step in page
     assert "draft → submitted" not in page
     assert str(approved_claim.status_changes.first()) == "Draf → Diajukan"
+    first = ClaimStatusChange(claim=approved_claim, from_status="", to_status="draft")
+    assert str(first) == "Dicatat → Draf"
     moment = timezone.localtime(approved_claim.status_changes.first().at)
     assert moment.strftime("%d-%m-%Y %H:%M") in page
 
@@ -141,3 +143,17 @@ def test_the_claim_page_writes_every_date_one_way(client, branch_staff, approved
     assert "10-10-2021" in page  # date of death, read-only (claim approved)
     assert "18-10-2021" in page  # documents complete
     assert not re.search(r"\b\d{1,2} (Okt|Nov)\.? 2021\b", page)
+
+
+def test_the_clock_says_working_days_for_the_deadline_and_calendar_days_for_what_is_left(
+    client, world, branch_staff
+):
+    today = timezone.localdate()
+    claim = factories.ClaimFactory(unit=world.kdi_dlhk, status=Claim.Status.VERIFIED,
+                                   date_of_death=today, documents_complete_on=today)  # fmt: skip
+    client.force_login(branch_staff)
+    page = _claim_page(client, claim)
+    clock = page[page.index('id="claim-clock"') :]
+    clock = re.sub(r"\s+", " ", clock[: clock.index("</div>")])
+    assert "(3 hari kerja sejak berkas lengkap)" in clock
+    assert re.search(r"\(sisa \d+ hari kalender\)", clock), clock
