@@ -157,3 +157,11 @@ def test_the_clock_says_working_days_for_the_deadline_and_calendar_days_for_what
     clock = re.sub(r"\s+", " ", clock[: clock.index("</div>")])
     assert "(3 hari kerja sejak berkas lengkap)" in clock
     assert re.search(r"\(sisa \d+ hari kalender\)", clock), clock
+
+
+def test_the_printed_summary_names_who_moved_the_claim(client, branch_staff, approved_claim):
+    client.force_login(branch_staff)
+    url = reverse("admin:claims_claim_summary", args=[approved_claim.pk])
+    page = client.get(url).content.decode()
+    assert "(Wa Ode Sitti Rahma)" in page
+    assert f"({branch_staff.username})" not in page
