@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +43,7 @@ from claims.services import (
     claim_submit,
     claim_verify,
 )
+from enrollment.admin import person_name
 
 # action -> (service, button label, needs a form page)
 ACTIONS = {
@@ -60,11 +62,54 @@ ACTION_TARGET = {
 }
 
 
+INLINE_TEMPLATE = "admin/claims/claim/edit_inline/tabular.html"
 HEIR_ONE_RECIPIENT = _("Tandai satu penerima saja: satu klaim dibayar kepada satu ahli waris.")
 
 
 def _first_message(exc) -> str:
     return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
+
+
+# One date format on the claim page: the panels, the inputs and the list all say 14-10-2021,
+# so the read-only fields do too (Django's own would print "14 Okt. 2021" beside them).
+DAY = "d-m-Y"
+
+
+def _day(value) -> str:
+    return date_format(value, DAY) if value else "—"
+
+
+def shown_day(model, name: str):
+    """A read-only stand-in for the date field `name`, printed as DAY (`<name>_day`)."""
+    field = model._meta.get_field(name)
+
+    @admin.display(description=field.verbose_name, ordering=name)
+    def shown(self, obj):
+        return _day(getattr(obj, name, None) if obj else None)
+
+    shown.__name__ = f"{name}_day"
+    return shown
+
+
+def shown_person(name: str, description):
+    """A user as plain text (full name): the user pages are the administrator's, and a link
+    there leads branch staff and treasurers to a bare 403."""
+
+    @admin.display(description=description)
+    def shown(self, obj):
+        return person_name(getattr(obj, name, None) if obj else None) or "—"
+
+    shown.__name__ = f"{name}_name"
+    return shown
+
+
+class ReadableDatesMixin:
+    """Read-only date fields are swapped for their `<name>_day` stand-ins (see `shown_day`)."""
+
+    date_fields: tuple[str, ...] = ()
+
+    def _dated(self, names, readonly) -> list:
+        return [f"{n}_day" if n in self.date_fields and n in readonly else n for n in names]
 
 
 class LatenessFilter(admin.SimpleListFilter):
@@ -123,6 +168,18 @@ class ClaimInlineMixin:
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and self._claim_editable(request, obj)
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return fields
+        return self._dated(fields, self.date_fields)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        if self.has_change_permission(request, obj):
+            return readonly
+        return [*readonly, *(f"{n}_day" for n in self.date_fields)]
+
 
 class HeirFormSet(BaseInlineFormSet):
     def clean(self):
@@ -136,8 +193,9 @@ class HeirFormSet(BaseInlineFormSet):
             raise ValidationError(HEIR_ONE_RECIPIENT, code="one_recipient")
 
 
-class HeirInline(ClaimInlineMixin, ScopedTabularInline):
+class HeirInline(ClaimInlineMixin, ReadableDatesMixin, ScopedTabularInline):
     model = Heir
+    template = INLINE_TEMPLATE
     formset = HeirFormSet
     extra = 0
     fields = (
@@ -153,17 +211,23 @@ class HeirInline(ClaimInlineMixin, ScopedTabularInline):
         "scholarship_eligible",
     )
     readonly_fields = ("tier",)
+    date_fields = ("birth_date",)
+    birth_date_day = shown_day(Heir, "birth_date")
 
     @admin.display(description=_("urutan"))
     def tier(self, obj):
         return heir_tier(obj.relationship) if obj and obj.relationship else "—"
 
 
-class ClaimDocumentInline(ClaimInlineMixin, ScopedTabularInline):
+class ClaimDocumentInline(ClaimInlineMixin, ReadableDatesMixin, ScopedTabularInline):
     model = ClaimDocument
+    template = INLINE_TEMPLATE
     extra = 0
-    fields = ("kind", "file", "download", "received_on", "uploaded_by")
-    readonly_fields = ("download", "uploaded_by")
+    fields = ("kind", "file", "download", "received_on", "uploaded_by_name")
+    readonly_fields = ("download", "uploaded_by_name")
+    date_fields = ("received_on",)
+    received_on_day = shown_day(ClaimDocument, "received_on")
+    uploaded_by_name = shown_person("uploaded_by", _("diunggah oleh"))
 
     @admin.display(description=_("berkas tersimpan"))
     def download(self, obj):
@@ -192,12 +256,24 @@ class ClaimDocumentInline(ClaimInlineMixin, ScopedTabularInline):
 
 
 class StatusChangeInline(ScopedTabularInline):
+    """Each step in one readable line: when (WITA), "Diajukan → Terverifikasi", who, why."""
+
     model = ClaimStatusChange
+    template = INLINE_TEMPLATE
     extra = 0
-    fields = ("at", "from_status", "to_status", "by", "note")
+    fields = ("when", "change", "by_name", "note")
     readonly_fields = fields
     can_delete = False
     verbose_name_plural = _("riwayat status (siapa dan kapan)")
+    by_name = shown_person("by", _("oleh"))
+
+    @admin.display(description=_("waktu (WITA)"))
+    def when(self, obj):
+        return date_format(timezone.localtime(obj.at), f"{DAY} H:i") if obj and obj.at else "—"
+
+    @admin.display(description=_("perubahan status"))
+    def change(self, obj):
+        return str(obj) if obj and obj.pk else "—"
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -274,6 +350,14 @@ class ClaimAdmin(ScopedModelAdmin):
         "created_by",
     )
     inlines = [HeirInline, ClaimDocumentInline, StatusChangeInline]
+    date_fields = ("date_of_death", "accident_date", "reported_on", "documents_complete_on",
+                   "paid_on")  # fmt: skip
+    date_of_death_day = shown_day(Claim, "date_of_death")
+    accident_date_day = shown_day(Claim, "accident_date")
+    reported_on_day = shown_day(Claim, "reported_on")
+    documents_complete_on_day = shown_day(Claim, "documents_complete_on")
+    paid_on_day = shown_day(Claim, "paid_on")
+    created_by_name = shown_person("created_by", _("dibuat oleh"))
 
     @admin.display(description=_("kabupaten/kota"), ordering="unit__regency__code")
     def regency(self, obj):
@@ -281,8 +365,7 @@ class ClaimAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("batas bayar"))
     def deadline(self, obj):
-        day = getattr(obj, "deadline_day", None)
-        return day.strftime("%d-%m-%Y") if day else "—"
+        return _day(getattr(obj, "deadline_day", None))
 
     @admin.display(description=_("sisa hari"))
     def days_left(self, obj):
@@ -304,10 +387,44 @@ class ClaimAdmin(ScopedModelAdmin):
             claim.deadline_day = deadlines.get(claim.pk)
         return changelist
 
+    def _read_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fieldsets(self, request, obj=None):
+        """A new claim starts with what happened; the process fields (written by the services,
+        all empty) come once there is a claim. Read-only dates and people read as text."""
+        if obj is None:
+            return [
+                (name, {**opts, "fields": [f for f in opts["fields"] if f not in self.service_fields]})
+                for name, opts in self.fieldsets
+                if any(f not in self.service_fields for f in opts["fields"])
+            ]  # fmt: skip
+        readonly, stand_in = set(self.get_readonly_fields(request, obj)), self._stand_ins()
+        return [
+            (name, {**opts, "fields": [stand_in.get(f, f) if f in readonly else f
+                                       for f in opts["fields"]]})
+            for name, opts in self.fieldsets
+        ]  # fmt: skip
+
+    def _stand_ins(self) -> dict[str, str]:
+        """Read-only fields shown through a display method: dates as DAY, a user as a name."""
+        return {**{n: f"{n}_day" for n in self.date_fields}, "created_by": "created_by_name"}
+
     def get_readonly_fields(self, request, obj=None):
-        if obj is not None and not self.has_change_permission(request, obj):
-            return [f for _name, opts in self.fieldsets for f in opts["fields"]]
-        return self.service_fields
+        if self._read_only(request, obj):
+            names = [f for _name, opts in self.fieldsets for f in opts["fields"]]
+        else:
+            names = list(self.service_fields)
+        if obj is None:
+            return names
+        return [*names, *self._stand_ins().values()]
+
+    def get_inline_instances(self, request, obj=None):
+        """No empty history box: the status history appears once there is a step in it."""
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or not obj.status_changes.exists():
+            inlines = [i for i in inlines if not isinstance(i, StatusChangeInline)]
+        return inlines
 
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)

@@ -336,7 +336,10 @@ class ClaimStatusChange(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "riwayat status klaim")
 
     def __str__(self):
-        return f"{self.claim_id}: {self.from_status or '—'} → {self.to_status}"
+        """"Draf → Diajukan": the statuses as the page names them, not their codes; the first
+        step reads "Dicatat → Draf"."""
+        before = self.get_from_status_display() if self.from_status else _("Dicatat")
+        return f"{before} → {self.get_to_status_display()}"
 
 
 class Heir(TimeStampedModel):

@@ -112,7 +112,7 @@ class RosterAdmin(ScopedModelAdmin):
     date_hierarchy = "period"
     fields = (
         "unit",
-        "period",
+        "period_label",
         "status",
         "return_reason",
         "original_name",
@@ -124,7 +124,7 @@ class RosterAdmin(ScopedModelAdmin):
         "updated_at",
     )
     readonly_fields = [
-        "unit", "period", "status", "return_reason", "original_name", "uploaded_by_name",
+        "unit", "period_label", "status", "return_reason", "original_name", "uploaded_by_name",
         "verified_by_name", "verified_at", "entry_count", "created_count", "updated_count",
         "unchanged_count", "left_count", "created_at", "updated_at",
     ]  # fmt: skip
@@ -132,9 +132,10 @@ class RosterAdmin(ScopedModelAdmin):
     change_list_template = "admin/enrollment/roster/change_list.html"
     change_form_template = "admin/enrollment/roster/change_form.html"
 
+    # The month a roster covers, as people say it ("November 2026"), not its first day.
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
-        return f"{obj.period:%Y-%m}"
+        return _month_label(obj.period.isoformat())
 
     # A person's name, not a link: the user pages are the administrator's, and a link there
     # led a treasurer to a bare "403 Forbidden".
@@ -641,7 +642,9 @@ class MembershipAdmin(NikSearchMixin, ScopedExportMixin, ScopedModelAdmin):
     paginator = EstimatedCountPaginator
     fields = ("worker", "programme", "unit", "kpj", "start", "end", "cover_today")
     readonly_fields = ("worker", "programme", "unit", "start", "end", "cover_today")
-    change_list_template = "admin/enrollment/membership/change_list.html"
+    # Not `change_list_template`: import-export wraps that one in a template that drops every
+    # object tool when the model has no "add" (memberships have none), and the KPJ import with it.
+    import_export_change_list_template = "admin/enrollment/membership/change_list.html"
 
     def has_add_permission(self, request):
         return False  # memberships follow verified rosters

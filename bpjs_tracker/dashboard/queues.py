@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bpjs_tracker.dashboard import interfaces
@@ -73,7 +74,10 @@ def branch_queues(*, user, today: date) -> dict:
         .order_by("-arrears")[:QUEUE_LENGTH]
     )
     return {
-        "waiting": [WaitingRoster(r, (today - r.created_at.date()).days) for r in waiting],
+        # Days in WITA: a roster sent at 00:30 WITA is still yesterday in UTC.
+        "waiting": [
+            WaitingRoster(r, (today - timezone.localdate(r.created_at)).days) for r in waiting
+        ],
         "doubles": doubles,
         "arrears": in_arrears,
         "follow_ups": list(follow_ups_overdue(user=user, today=today)[:QUEUE_LENGTH]),
