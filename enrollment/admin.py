@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,14 @@ from enrollment.imports.resources import (
     RosterEntryResource,
 )
 from enrollment.imports.template import error_workbook, roster_template
-from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
+from enrollment.models import (
+    Membership,
+    Roster,
+    RosterEntry,
+    RosterUpload,
+    Worker,
+    month_name,
+)
 from enrollment.selectors import (
     describe_changes,
     roster_changes,
@@ -134,7 +140,7 @@ class RosterAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
-        return f"{obj.period:%Y-%m}"
+        return month_name(obj.period)
 
     # A person's name, not a link: the user pages are the administrator's, and a link there
     # led a treasurer to a bare "403 Forbidden".
@@ -244,7 +250,7 @@ class RosterAdmin(ScopedModelAdmin):
         context = self._context(
             request,
             title=_("Pratinjau roster %(unit)s, %(period)s")
-            % {"unit": upload.unit.name, "period": date_format(upload.period, "F Y")},
+            % {"unit": upload.unit.name, "period": month_name(upload.period)},
             compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
@@ -464,7 +470,7 @@ def person_name(user) -> str:
 
 def _month_label(iso_day: str | None) -> str:
     """"2026-10-01" → "Oktober 2026" (the active language's month name)."""
-    return date_format(date.fromisoformat(iso_day), "F Y") if iso_day else ""
+    return month_name(date.fromisoformat(iso_day)) if iso_day else ""
 
 
 def _contribution_context(pair) -> dict | None:
@@ -514,7 +520,7 @@ class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
 
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
-        return f"{obj.period:%Y-%m}"
+        return month_name(obj.period)
 
     @admin.display(description=_("pratinjau"))
     def preview_link(self, obj):
