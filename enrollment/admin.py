@@ -109,7 +109,7 @@ class RosterAdmin(ScopedModelAdmin):
         "created_count",
         "updated_count",
         "left_count",
-        "uploaded_by",
+        "uploaded_by_name",
         "updated_at",
     )
     list_filter = ("status", regency_filter("unit__regency"))
@@ -144,7 +144,7 @@ class RosterAdmin(ScopedModelAdmin):
 
     # A person's name, not a link: the user pages are the administrator's, and a link there
     # led a treasurer to a bare "403 Forbidden".
-    @admin.display(description=_("diunggah oleh"))
+    @admin.display(description=_("diunggah oleh"), ordering="uploaded_by__first_name")
     def uploaded_by_name(self, obj):
         return person_name(obj.uploaded_by)
 
@@ -509,14 +509,37 @@ class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
         "row_count",
         "error_count",
         "warning_count",
-        "uploaded_by",
+        "uploaded_by_name",
         "preview_link",
     )
     list_filter = ("status", regency_filter("unit__regency"))
     list_select_related = ("unit", "uploaded_by")
     search_fields = ("unit__code", "unit__name", "original_name")
     date_hierarchy = "created_at"
-    exclude = ("summary",)
+    fields = (
+        "unit",
+        "period",
+        "status",
+        "file_link",
+        "uploaded_by_name",
+        "roster",
+        ("row_count", "error_count", "warning_count"),
+        "preview_link",
+        "created_at",
+    )
+    readonly_fields = ("file_link", "uploaded_by_name", "preview_link", "created_at")
+
+    @admin.display(description=_("berkas"))
+    def file_link(self, obj):
+        """Through the scoped download (the kept files are never served directly)."""
+        if not obj.file:
+            return "—"
+        url = reverse("admin:enrollment_roster_upload_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or _("unduh"))
+
+    @admin.display(description=_("diunggah oleh"), ordering="uploaded_by__first_name")
+    def uploaded_by_name(self, obj):
+        return person_name(obj.uploaded_by) or _("sistem")
 
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
