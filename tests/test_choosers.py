@@ -157,3 +157,15 @@ def test_work_units_beyond_the_scope_stay_out_of_the_unit_admins_own_chooser(cli
     found = offered(client, "bpjs_tracker.user.work_units")
 
     assert found == ids(*WorkUnit.objects.filter(regency=world.kendari))
+
+
+def test_a_claims_worker_box_offers_only_workers_on_the_treasurers_rosters(
+    client, world, opd_treasurer
+):
+    mine = factories.RosterEntryFactory(roster=factories.RosterFactory(unit=world.kdi_dlhk)).worker
+    other = factories.RosterEntryFactory(roster=factories.RosterFactory(unit=world.buton_opd)).worker
+    client.force_login(opd_treasurer)
+
+    assert offered(client, "claims.claim.worker") == ids(mine)
+    assert offered(client, "claims.claim.worker", other.nik) == set()
+    assert offered(client, "claims.claim.worker", other.name) == set()
