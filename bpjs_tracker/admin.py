@@ -2,6 +2,7 @@
 
 from axes.models import AccessAttempt
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
@@ -57,6 +58,11 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
         self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.admin_request = request  # a class of its own per call (modelform_factory)
+        return form
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
@@ -67,6 +73,46 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
         related = db_field.remote_field.model._default_manager.all()
         if isinstance(related, ScopedQuerySet):
             kwargs["queryset"] = related.visible_to(request.user)
+
+
+def autocomplete_source(request) -> tuple[str, str, str] | None:
+    """(app label, model, field) of the form field an admin autocomplete request fills.
+
+    None for any other request. Lets a target admin narrow what one chooser offers
+    (its queryset is already scoped to the user).
+    """
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    return tuple(request.GET.get(key, "") for key in ("app_label", "model_name", "field_name"))
+
+
+_linked_readonly_field = helpers.AdminReadonlyField.get_admin_url
+
+
+def _link_only_when_viewable(self, remote_field, remote_obj):
+    """A read-only foreign key links to its page only when the viewer may open that page.
+
+    Django's admin links every read-only foreign key to the target's change page; a
+    treasurer following "diunggah oleh" to the users' page met a bare 403. The target
+    must be registered, viewable by the user's role and within their scope; otherwise
+    the object is shown as plain text. The request comes with the form
+    (`ScopedModelAdmin.get_form`, `ScopedInlineMixin.get_formset`); without it, text.
+    """
+    request = getattr(self.form, "admin_request", None)
+    site = self.model_admin.admin_site
+    model = remote_field.model
+    if request is None or not site.is_registered(model):
+        return str(remote_obj)
+    target = site.get_model_admin(model)
+    if not target.has_view_permission(request, remote_obj):
+        return str(remote_obj)
+    if not target.get_queryset(request).filter(pk=remote_obj.pk).exists():
+        return str(remote_obj)
+    return _linked_readonly_field(self, remote_field, remote_obj)
+
+
+helpers.AdminReadonlyField.get_admin_url = _link_only_when_viewable
 
 
 class PlainHistoryMixin:
@@ -170,6 +216,11 @@ class ScopedInlineMixin:
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.admin_request = request  # a class of its own per call (modelform_factory)
+        return formset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         ScopedModelAdmin._scope_choices(self, db_field, request, kwargs)

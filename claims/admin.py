@@ -296,14 +296,16 @@ class ClaimAdmin(ScopedModelAdmin):
     list_filter = (
         "status",
         regency_filter("unit__regency"),
-        ("unit", admin.RelatedOnlyFieldListFilter),
         LatenessFilter,
         "programme",
     )
     list_select_related = ("worker", "unit__regency")
-    search_fields = ("worker__nik", "worker__name", "heirs__nik", "heirs__name", "unit__code")
+    # A unit is searched (code or name), not picked from a filter of hundreds of villages.
+    search_fields = (
+        "worker__nik", "worker__name", "heirs__nik", "heirs__name", "unit__code", "unit__name",
+    )  # fmt: skip
     date_hierarchy = "date_of_death"
-    autocomplete_fields = ("worker",)
+    autocomplete_fields = ("unit", "worker")
     fieldsets = (
         (None, {"fields": ("unit", "worker", "programme", "membership", "status")}),
         (

@@ -21,7 +21,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
@@ -46,7 +45,14 @@ from enrollment.imports.resources import (
     RosterEntryResource,
 )
 from enrollment.imports.template import error_workbook, roster_template
-from enrollment.models import Membership, Roster, RosterEntry, RosterUpload, Worker
+from enrollment.models import (
+    Membership,
+    Roster,
+    RosterEntry,
+    RosterUpload,
+    Worker,
+    month_name,
+)
 from enrollment.selectors import (
     describe_changes,
     roster_changes,
@@ -103,7 +109,7 @@ class RosterAdmin(ScopedModelAdmin):
         "created_count",
         "updated_count",
         "left_count",
-        "uploaded_by",
+        "uploaded_by_name",
         "updated_at",
     )
     list_filter = ("status", regency_filter("unit__regency"))
@@ -135,11 +141,11 @@ class RosterAdmin(ScopedModelAdmin):
     # The month a roster covers, as people say it ("November 2026"), not its first day.
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
-        return _month_label(obj.period.isoformat())
+        return month_name(obj.period)
 
     # A person's name, not a link: the user pages are the administrator's, and a link there
     # led a treasurer to a bare "403 Forbidden".
-    @admin.display(description=_("diunggah oleh"))
+    @admin.display(description=_("diunggah oleh"), ordering="uploaded_by__first_name")
     def uploaded_by_name(self, obj):
         return person_name(obj.uploaded_by)
 
@@ -249,7 +255,7 @@ class RosterAdmin(ScopedModelAdmin):
         context = self._context(
             request,
             title=_("Pratinjau roster %(unit)s, %(period)s")
-            % {"unit": upload.unit.name, "period": date_format(upload.period, "F Y")},
+            % {"unit": upload.unit.name, "period": month_name(upload.period)},
             compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
@@ -469,7 +475,7 @@ def person_name(user) -> str:
 
 def _month_label(iso_day: str | None) -> str:
     """"2026-10-01" → "Oktober 2026" (the active language's month name)."""
-    return date_format(date.fromisoformat(iso_day), "F Y") if iso_day else ""
+    return month_name(date.fromisoformat(iso_day)) if iso_day else ""
 
 
 def _contribution_context(pair) -> dict | None:
@@ -508,18 +514,41 @@ class RosterUploadAdmin(PlainHistoryMixin, ReadOnlyMixin, ScopedModelAdmin):
         "row_count",
         "error_count",
         "warning_count",
-        "uploaded_by",
+        "uploaded_by_name",
         "preview_link",
     )
     list_filter = ("status", regency_filter("unit__regency"))
     list_select_related = ("unit", "uploaded_by")
     search_fields = ("unit__code", "unit__name", "original_name")
     date_hierarchy = "created_at"
-    exclude = ("summary",)
+    fields = (
+        "unit",
+        "period",
+        "status",
+        "file_link",
+        "uploaded_by_name",
+        "roster",
+        ("row_count", "error_count", "warning_count"),
+        "preview_link",
+        "created_at",
+    )
+    readonly_fields = ("file_link", "uploaded_by_name", "preview_link", "created_at")
+
+    @admin.display(description=_("berkas"))
+    def file_link(self, obj):
+        """Through the scoped download (the kept files are never served directly)."""
+        if not obj.file:
+            return "—"
+        url = reverse("admin:enrollment_roster_upload_file", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.original_name or _("unduh"))
+
+    @admin.display(description=_("diunggah oleh"), ordering="uploaded_by__first_name")
+    def uploaded_by_name(self, obj):
+        return person_name(obj.uploaded_by) or _("sistem")
 
     @admin.display(description=_("periode"), ordering="period")
     def period_label(self, obj):
-        return f"{obj.period:%Y-%m}"
+        return month_name(obj.period)
 
     @admin.display(description=_("pratinjau"))
     def preview_link(self, obj):

@@ -3,10 +3,17 @@
 from datetime import date
 
 from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils.translation import gettext_lazy as _
 
 from bpjs_tracker.uploads import validate_upload_size
+from enrollment.models import Roster
 from regencies.models import WorkUnit
+
+# Up to this many units, a plain list; beyond it (branch staff, the province: hundreds of
+# villages) a box that searches the user's units by code or name as they type.
+PLAIN_CHOICES_UP_TO = 12
 
 ACCEPT = ".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
 
@@ -39,9 +46,14 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         units = WorkUnit.objects.visible_to(user).filter(is_active=True).order_by("code")
-        self.fields["unit"].queryset = units
-        if units.count() > 1:
-            self.fields["unit"].empty_label = _("— pilih unit —")
+        field = self.fields["unit"]
+        count = units.count()
+        if count > PLAIN_CHOICES_UP_TO:
+            # Searches through WorkUnitAdmin (scoped; active units only for a roster's unit).
+            field.widget = AutocompleteSelect(Roster._meta.get_field("unit"), admin.site)
+        field.queryset = units  # after the widget: the widget takes its choices from it
+        if count > 1:
+            field.empty_label = _("— pilih unit —")
 
 
 class RosterReturnForm(forms.Form):

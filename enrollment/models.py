@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
@@ -15,6 +16,16 @@ from bpjs_tracker.models import TimeStampedModel
 from bpjs_tracker.querysets import ScopedQuerySet, scoped_queryset
 from bpjs_tracker.roles import scope_for
 from regencies.models import FundingSource, RiskClass, Segment, WorkUnit
+
+
+def month_name(day: date) -> str:
+    """A month as people name it, in the active language: "November 2026"."""
+    return date_format(day, "F Y")
+
+
+def unit_month(unit: WorkUnit, day: date) -> str:
+    """A unit's month as a title names it: "Pemerintah Desa Wunduhaka, November 2026"."""
+    return f"{unit.name}, {month_name(day)}"
 
 
 class Programme(models.TextChoices):
@@ -148,7 +159,7 @@ class Roster(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit.code} {self.period:%Y-%m}"
+        return unit_month(self.unit, self.period)
 
     @property
     def is_verifiable(self) -> bool:
@@ -217,7 +228,7 @@ class RosterUpload(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit.code} {self.period:%Y-%m} ({self.get_status_display()})"
+        return f"{unit_month(self.unit, self.period)} ({self.get_status_display()})"
 
 
 class RosterEntry(models.Model):
@@ -809,7 +820,7 @@ class Bill(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit.code} {self.period:%Y-%m}"
+        return unit_month(self.unit, self.period)
 
     def parts(self) -> list[BillPart]:
         """The bill's parts, one per basis on the bill, earliest due first (BPU before PU).
@@ -1023,7 +1034,7 @@ class Payment(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.unit.code} {self.paid_on:%Y-%m-%d} {self.reference}"
+        return f"{self.unit.name}, {date_format(self.paid_on, 'j F Y')} ({self.reference})"
 
 
 class PaymentAllocation(models.Model):

@@ -3,7 +3,12 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
+from bpjs_tracker.admin import (
+    ScopedModelAdmin,
+    ScopedTabularInline,
+    autocomplete_source,
+    regency_filter,
+)
 from regencies.models import (
     BranchAssignment,
     BranchOffice,
@@ -27,6 +32,7 @@ class RegencyAdmin(ScopedModelAdmin):
     list_display = ("code", "name", "kind", "district_count")
     list_filter = ("kind",)
     search_fields = ("code", "name")
+    autocomplete_fields = ("province",)
     ordering = ("code",)  # the user form's autocomplete pages through it
 
     def get_queryset(self, request):
@@ -43,6 +49,7 @@ class DistrictAdmin(ScopedModelAdmin):
     list_filter = (regency_filter("regency"),)
     list_select_related = ("regency",)
     search_fields = ("code", "name")
+    autocomplete_fields = ("regency",)
 
 
 @admin.register(Village)
@@ -51,6 +58,7 @@ class VillageAdmin(ScopedModelAdmin):
     list_filter = (regency_filter("district__regency"), "kind")
     list_select_related = ("district__regency",)
     search_fields = ("code", "name")
+    autocomplete_fields = ("district",)
 
     @admin.display(description=_("kabupaten/kota"), ordering="district__regency__code")
     def regency(self, obj):
@@ -70,7 +78,7 @@ class BranchOfficeAdmin(ScopedModelAdmin):
     list_filter = ("level", "certainty")
     list_select_related = ("parent",)
     search_fields = ("name", "short_name", "code")
-    autocomplete_fields = ("village",)
+    autocomplete_fields = ("parent", "village")
     inlines = [BranchAssignmentInline]
 
 
@@ -100,6 +108,14 @@ class WorkUnitAdmin(ScopedModelAdmin):
     search_fields = ("code", "name", "npp")
     autocomplete_fields = ("regency", "village")
     readonly_fields = ("bpu_state",)
+    # Choosers whose unit is for new work list active units only (an upload form refuses others).
+    active_only_for = {("enrollment", "roster", "unit")}
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if autocomplete_source(request) in self.active_only_for:
+            queryset = queryset.filter(is_active=True)
+        return queryset, may_have_duplicates
 
     @admin.display(description=_("status peserta BPU hari ini"))
     def bpu_state(self, obj):

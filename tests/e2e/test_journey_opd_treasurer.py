@@ -164,7 +164,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_sees_the_bill_and_pays_it(
     officer.goto(roster_url)
     officer.get_by_role("link", name="Verifikasi roster…").click()
     expect(officer.locator("#verify-effects tbody td")).to_have_text(
-        [re.compile("DLHK"), "5", "3", "1"]
+        [re.compile("^Dinas Lingkungan Hidup, "), "5", "3", "1"]
     )
     axe_pages(officer)
     officer.get_by_role("button", name="Ya, verifikasi").click()

@@ -46,3 +46,20 @@ def test_preview_shows_wages_changes_and_the_contribution_change(client, world, 
     # January: 2 × (6.000 + 7.500) = 27.000; February: Ani 6.480 + 8.100, Citra 7.200 + 9.000
     assert upload.summary["contribution"] == [27_000, 30_780]
     assert "Rp 27.000 → Rp 30.780 (+Rp 3.780)" in html
+
+
+def test_a_double_enrolment_names_the_other_unit_and_the_person_first(
+    client, world, opd_treasurer
+):
+    world.kdi_satpol.treasurers.add(opd_treasurer)  # both units are the treasurer's
+    roster_import(unit=world.kdi_satpol, period=JAN, upload=roster_csv([worker_row(make_nik(1), "Ani")]))
+    upload = roster_preview(
+        unit=world.kdi_dlhk, period=JAN, upload=roster_csv([worker_row(make_nik(1), "Ani")]),
+        by=opd_treasurer,
+    ).upload  # fmt: skip
+    client.force_login(opd_treasurer)
+
+    html = client.get(reverse("admin:enrollment_roster_upload_preview", args=[upload.pk]))
+    table = html.content.decode().split('id="preview-double"')[1].split("</table>")[0]
+
+    assert "<td>Ani</td><td>Satpol PP (74.71-SATPOLPP)</td>" in table

@@ -42,7 +42,7 @@ class Command(ContractCommand):
             )
             return
         self.stdout.write(
-            f"verified: {roster}; memberships opened: {result.opened}, "
+            f"verified: {unit.code} {period:%Y-%m}; memberships opened: {result.opened}, "
             f"closed: {result.closed}, removed: {result.removed}"
         )
         billing = result.billing
