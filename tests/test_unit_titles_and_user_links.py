@@ -70,16 +70,22 @@ def test_the_upload_page_names_the_uploader_and_downloads_through_the_scope(
 def test_a_read_only_user_link_shows_only_for_who_may_open_the_users_page(
     client, world, opd_treasurer, province_admin
 ):
-    claim = factories.ClaimFactory(
-        unit=world.kdi_dlhk, status=Claim.Status.VERIFIED, created_by=opd_treasurer
+    # A payment's "recorded by" is a read-only foreign key to the user (the claim page names
+    # people as plain text for everyone).
+    payment = Payment.objects.create(
+        unit=world.kdi_dlhk,
+        amount=100_000,
+        paid_on=date(2026, 11, 12),
+        reference="TRX-1",
+        recorded_by=opd_treasurer,
     )
     user_page = reverse("admin:bpjs_tracker_user_change", args=[opd_treasurer.pk])
-    claim_page = reverse("admin:claims_claim_change", args=[claim.pk])
+    payment_page = reverse("admin:enrollment_payment_change", args=[payment.pk])
 
     client.force_login(opd_treasurer)
-    as_treasurer = client.get(claim_page).content.decode()
+    as_treasurer = client.get(payment_page).content.decode()
     client.force_login(province_admin)
-    as_province = client.get(claim_page).content.decode()
+    as_province = client.get(payment_page).content.decode()
 
     assert opd_treasurer.username in as_treasurer and user_page not in as_treasurer
     assert f'href="{user_page}"' in as_province
