@@ -39,8 +39,8 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.db.models.expressions import RowRange
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from bpjs_tracker.db_router import replica_alias
@@ -134,9 +134,7 @@ def _scoped_bills(user, regency, as_of):
     if regency is not None:
         bills = bills.filter(unit__regency=regency)
     key = Concat(Value(","), "bases", Value(","))
-    pu_due = Case(
-        When(bases="", then=F("due_date")), default=Coalesce("pu_due_date", "due_date")
-    )
+    pu_due = Case(When(bases="", then=F("due_date")), default=Coalesce("pu_due_date", "due_date"))
     return (
         bills.annotate(
             key=key,
@@ -145,7 +143,9 @@ def _scoped_bills(user, regency, as_of):
             bpu_due=Coalesce("bpu_due_date", "due_date"),
         )
         .annotate(
-            has_pu=Case(When(Q(bases="") | Q(key__contains=",pu,"), then=Value(1)), default=Value(0)),
+            has_pu=Case(
+                When(Q(bases="") | Q(key__contains=",pu,"), then=Value(1)), default=Value(0)
+            ),
             has_bpu=Case(When(key__contains=",bpu,", then=Value(1)), default=Value(0)),
             pu_mi=ExtractYear("pu_due") * 12 + ExtractMonth("pu_due"),
             pu_d=ExtractDay("pu_due"),
@@ -320,7 +320,7 @@ def arrears_page(
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{with_sql} SELECT regency_id, COUNT(*), SUM(unpaid), SUM(fine) "
+            f"{with_sql} SELECT regency_id, COUNT(*), SUM(unpaid), SUM(fine) "  # noqa: S608
             "FROM units GROUP BY regency_id",
             params,
         )
@@ -332,13 +332,13 @@ def arrears_page(
     if units:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"{with_sql} SELECT unit_id, bills, unpaid, fine, oldest_period, oldest_due, "
+                f"{with_sql} SELECT unit_id, bills, unpaid, fine, oldest_period, oldest_due, "  # noqa: S608
                 "months_late FROM units ORDER BY unpaid DESC, code LIMIT %s OFFSET %s",
                 [*params, per_page, (number - 1) * per_page],
             )
             rows_raw = cursor.fetchall()
-    unit_objects = WorkUnit.objects.using(alias).select_related("regency").in_bulk(
-        [r[0] for r in rows_raw]
+    unit_objects = (
+        WorkUnit.objects.using(alias).select_related("regency").in_bulk([r[0] for r in rows_raw])
     )
     rows = [
         UnitArrearsRow(

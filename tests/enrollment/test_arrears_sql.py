@@ -54,7 +54,13 @@ def sql_figures(page):
 def random_world(world, rng: random.Random):
     """Bills over random months (relief months of 2020 included), PU and BPU workers mixed,
     paid by random payments: on time, late, in parts, over the total (a credit)."""
-    units = [world.kdi_dlhk, world.kdi_satpol, world.konut_village, world.konut_opd, world.buton_opd]
+    units = [
+        world.kdi_dlhk,
+        world.kdi_satpol,
+        world.konut_village,
+        world.konut_opd,
+        world.buton_opd,
+    ]
     start = date(2020, rng.choice([1, 6, 9]), 1)
     months = sorted(rng.sample(range(0, 30), 8))
     for month in months:
@@ -99,7 +105,11 @@ def test_the_sql_arrears_equal_the_python_statements_on_a_random_world(world, se
     last = random_world(world, rng)
     settings.BPJS_LATE_FINES = seed != 4
     seen = []
-    for as_of in (last, add_months(last, 2) + timedelta(days=rng.randint(0, 27)), date(2021, 1, 15)):
+    for as_of in (
+        last,
+        add_months(last, 2) + timedelta(days=rng.randint(0, 27)),
+        date(2021, 1, 15),
+    ):
         for role in ROLES:
             user = world.user(role)
             for regency in (None, world.kendari, world.konut):
