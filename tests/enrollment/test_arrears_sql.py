@@ -124,3 +124,32 @@ def test_the_sql_arrears_equal_the_python_statements_on_a_random_world(world, se
                 )
     assert len(seen) > 20  # the world has arrears to compare, with and without fines
     assert any(fine for *_x, fine, _p, _d, _m in seen) == settings.BPJS_LATE_FINES
+
+
+def test_the_arrears_come_a_page_at_a_time_in_a_fixed_number_of_queries(
+    world, django_assert_num_queries
+):
+    rng = random.Random(7)
+    last = random_world(world, rng)
+    user = world.user("province_admin")
+    expected = python_figures(units_in_arrears(user=user, as_of=add_months(last, 3)))
+    assert len(expected) == 5
+    pages = []
+    for number in (1, 2, 3):
+        # payment rules, totals per regency, the page's rows, their units, the regencies
+        with django_assert_num_queries(5):
+            page = arrears_page(user=user, as_of=add_months(last, 3), page=number, per_page=2)
+        pages.append(page)
+    assert [sql_figures(p) for p in pages] == [expected[0:2], expected[2:4], expected[4:]]
+    assert [(p.pages, p.has_previous, p.has_next) for p in pages] == [
+        (3, False, True),
+        (3, True, True),
+        (3, True, False),
+    ]
+    assert [(r.regency.code, r.units) for r in pages[0].regencies] == [
+        ("74.04", 1),
+        ("74.09", 2),
+        ("74.71", 2),
+    ]
+    # past the last page: the last page
+    assert arrears_page(user=user, as_of=add_months(last, 3), page=9, per_page=2).number == 3
