@@ -3,8 +3,8 @@
 `units_in_arrears` (selectors.py) builds a statement and a fine schedule for every
 bill in Python: exact, and the reference, but 11–48 s for a province's 36.000
 bills. `arrears_page` gives the same figures per unit (unpaid amount, bills, oldest
-month and due date, months late, fine) from one SQL statement per page plus one
-for the totals per regency, whatever the number of bills:
+month and due date, months late, fine) and the totals per regency from one SQL
+statement, whatever the number of bills:
 
 - scoping, the parts' due dates and each month's fine rate are Django expressions
   (`Bill.objects.visible_to(user)`, `Coalesce`, `Extract`, a `Case` over the
@@ -221,9 +221,21 @@ def _units_sql(*, user, regency, as_of, alias) -> tuple[str, list]:
     room = "(CASE WHEN {t} > 0 THEN {t} ELSE 0 END)"
     pu_room, bpu_room = room.format(t="b.pu_amount"), room.format(t="b.bpu_total")
     percent_of = billing.sql_percent_of("f.base", "f.ppm")
+    # A bill paid in full by `as_of` (every part's room) is in no one's arrears: only the
+    # others go through the parts, pieces and fine levels.
+    scoped_rooms = (
+        f"CASE WHEN scoped.has_pu = 1 THEN {room.format(t='scoped.pu_amount')} ELSE 0 END + "
+        f"CASE WHEN scoped.has_bpu = 1 THEN {room.format(t='scoped.bpu_total')} ELSE 0 END"
+    )
     sql = f"""
-    WITH b AS ({b_sql}),
+    WITH scoped AS ({b_sql}),
     al AS ({a_sql}),
+    b AS (
+        SELECT scoped.* FROM scoped
+        LEFT JOIN (SELECT bill_id, SUM(amount) AS paid FROM al GROUP BY bill_id) paid
+            ON paid.bill_id = scoped.id
+        WHERE COALESCE(paid.paid, 0) < {scoped_rooms}
+    ),
     p AS (
         SELECT b.id AS bill_id, 'pu' AS basis, b.pu_due AS due, b.pu_mi AS due_mi,
                b.pu_d AS due_d, {pu_room} AS room, b.ppm AS ppm,
@@ -297,6 +309,23 @@ def _units_sql(*, user, regency, as_of, alias) -> tuple[str, list]:
     return sql, [*b_params, *a_params, as_of]
 
 
+def _page_and_totals(connection, with_sql, params, number, per_page):
+    """One statement: the page's units (most owed first) and the totals per regency."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{with_sql} SELECT * FROM (SELECT 1 AS kind, unit_id AS id, bills, unpaid, fine, "  # noqa: S608
+            "oldest_period, oldest_due, months_late FROM units "
+            "ORDER BY unpaid DESC, code LIMIT %s OFFSET %s) page_rows "
+            "UNION ALL SELECT 2, regency_id, COUNT(*), SUM(unpaid), SUM(fine), NULL, NULL, NULL "
+            "FROM units GROUP BY regency_id",
+            [*params, per_page, (number - 1) * per_page],
+        )
+        found = cursor.fetchall()
+    rows = [row[1:] for row in found if row[0] == 1]
+    totals = {row[1]: (int(row[2]), int(row[3]), int(row[4])) for row in found if row[0] == 2}
+    return rows, totals
+
+
 def _day(value) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -312,31 +341,22 @@ def arrears_page(
     """One page of units in arrears on `as_of` (most owed first), with totals per regency.
 
     The figures are those of `selectors.units_in_arrears` (same bills, payments up to
-    `as_of`, fines per part and month); four queries whatever the number of bills.
+    `as_of`, fines per part and month) in four queries whatever the number of bills:
+    the payment rules, one statement for the page and the totals, the page's units, the
+    regencies.
     """
     as_of = as_of or timezone.localdate()
     alias = replica_alias()
     with_sql, params = _units_sql(user=user, regency=regency, as_of=as_of, alias=alias)
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{with_sql} SELECT regency_id, COUNT(*), SUM(unpaid), SUM(fine) "  # noqa: S608
-            "FROM units GROUP BY regency_id",
-            params,
-        )
-        totals = {rid: (int(n), int(unpaid), int(fine)) for rid, n, unpaid, fine in cursor}
-    units = sum(n for n, _u, _f in totals.values())
-    pages = max(1, -(-units // per_page))
-    number = min(max(1, page), pages)
-    rows_raw = []
-    if units:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"{with_sql} SELECT unit_id, bills, unpaid, fine, oldest_period, oldest_due, "  # noqa: S608
-                "months_late FROM units ORDER BY unpaid DESC, code LIMIT %s OFFSET %s",
-                [*params, per_page, (number - 1) * per_page],
-            )
-            rows_raw = cursor.fetchall()
+    number = max(1, page)
+    while True:
+        rows_raw, totals = _page_and_totals(connection, with_sql, params, number, per_page)
+        units = sum(n for n, _u, _f in totals.values())
+        pages = max(1, -(-units // per_page))
+        if number <= pages:
+            break
+        number = pages  # past the last page: the last page
     unit_objects = (
         WorkUnit.objects.using(alias).select_related("regency").in_bulk([r[0] for r in rows_raw])
     )

@@ -136,8 +136,8 @@ def test_the_arrears_come_a_page_at_a_time_in_a_fixed_number_of_queries(
     assert len(expected) == 5
     pages = []
     for number in (1, 2, 3):
-        # payment rules, totals per regency, the page's rows, their units, the regencies
-        with django_assert_num_queries(5):
+        # payment rules, the page's rows with the totals per regency, their units, the regencies
+        with django_assert_num_queries(4):
             page = arrears_page(user=user, as_of=add_months(last, 3), page=number, per_page=2)
         pages.append(page)
     assert [sql_figures(p) for p in pages] == [expected[0:2], expected[2:4], expected[4:]]
