@@ -579,10 +579,24 @@ def stored_monthly_sums(
     if wage_ppm is not None or _new_participant_rule(rules):
         return {}
     sums: dict[int, tuple[int, int]] = {}
+    known: dict[tuple, tuple] = {}  # units alike (risk class, payer, eligibility, segments)
+
+    def terms_of(month_rules, unit, segments):
+        key = (
+            month_rules.period,
+            unit.jkk_risk_class,
+            unit.payer,
+            unit.relief_not_eligible,
+            frozenset(segments),
+        )
+        if key not in known:
+            known[key] = _unit_terms(month_rules, unit, segments)
+        return known[key]
+
     for unit in units:
         roster_id = unit.roster_id
         segments = workers.get(roster_id, {})
-        terms = _unit_terms(rules, unit, segments)
+        terms = terms_of(rules, unit, segments)
         if any(values[7] for _segment, parts in terms for values in parts):  # worker share
             continue
         for period, bill_digest, amount, billed in bills.get(roster_id, ()):
@@ -598,7 +612,7 @@ def stored_monthly_sums(
                 then is not None
                 and not _new_participant_rule(then)
                 and bill_digest == then.digest_for(unit.relief_not_eligible)
-                and _unit_terms(then, unit, segments) == terms
+                and terms_of(then, unit, segments) == terms
             ):
                 sums[roster_id] = (amount, 0)
                 break
