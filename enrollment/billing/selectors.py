@@ -263,7 +263,11 @@ class UnitArrears:
 def units_in_arrears(
     *, user, regency: Regency | None = None, as_of: date | None = None
 ) -> list[UnitArrears]:
-    """Units with bills past their due date and not fully paid on `as_of`, most owed first."""
+    """Units with bills past their due date and not fully paid on `as_of`, most owed first.
+
+    A statement per bill, in Python: the reference that `arrears.arrears_page` (the
+    arrears page: the same figures from SQL, a page at a time) is tested against.
+    """
     as_of = as_of or timezone.localdate()
     bills = (
         Bill.objects.visible_to(user)
