@@ -180,15 +180,18 @@ def _earlier_months(cursor) -> None:
         cursor.execute(
             "INSERT INTO enrollment_bill (created_at, updated_at, unit_id, period, due_date,"
             " contribution_total, adjustment_total, total, relief_total, worker_count, bases,"
-            " roster_id, roster_verified_at, rules_digest, rounding_rule, computed_at)"
+            " roster_id, roster_verified_at, rules_digest, rounding_rule, computed_at,"
+            " pu_total, pu_due_date, bpu_total, bpu_due_date, relief_note)"
             " SELECT b.created_at, b.updated_at, b.unit_id, r.period,"
             " (b.due_date - make_interval(months => %s))::date, b.contribution_total,"
             " b.adjustment_total, b.total, b.relief_total, b.worker_count, b.bases, r.id,"
-            " r.verified_at, b.rules_digest, b.rounding_rule, b.computed_at"
+            " r.verified_at, b.rules_digest, b.rounding_rule, b.computed_at,"
+            " b.pu_total, (b.pu_due_date - make_interval(months => %s))::date,"
+            " b.bpu_total, (b.bpu_due_date - make_interval(months => %s))::date, b.relief_note"
             " FROM enrollment_bill b JOIN enrollment_roster r ON r.unit_id = b.unit_id"
             " AND r.period = (b.period - make_interval(months => %s))::date"
             " WHERE b.period = %s",
-            [back, back, PERIOD],
+            [back, back, back, back, PERIOD],
         )
 
 

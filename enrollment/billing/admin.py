@@ -32,9 +32,11 @@ from bpjs_tracker.admin import (
     ScopedTabularInline,
     regency_filter,
 )
+from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
 from bpjs_tracker.uploads import validate_upload_size
 from enrollment.billing.arithmetic import FINED_BASES
+from enrollment.billing.arrears import arrears_page
 from enrollment.billing.exports import bill_workbook, forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
 from enrollment.billing.selectors import (
@@ -43,7 +45,6 @@ from enrollment.billing.selectors import (
     bill_statement,
     budget_forecast,
     programme_totals,
-    units_in_arrears,
     unpaid_bills,
     villages_paid_full_year,
 )
@@ -580,18 +581,25 @@ class BillAdmin(ScopedModelAdmin):
         return next((r for r in regencies if r.code == code), None)
 
     def arrears_view(self, request):
-        """Units in arrears per regency, and villages that paid all 12 months of a year."""
+        """Units in arrears (computed by the database, 100 a page) with totals per regency,
+        and villages that paid all 12 months of a year. Reads from the replica if any."""
         self._require_view(request)
         regencies = list(Regency.objects.visible_to(request.user))
         regency = self._regency(request, regencies)
         as_of = _parse_date(request.GET.get("as_of")) or timezone.localdate()
         year = _parse_int(request.GET.get("year")) or as_of.year - 1
-        arrears = units_in_arrears(user=request.user, regency=regency, as_of=as_of)
-        full_year = (
-            villages_paid_full_year(user=request.user, regency=regency, year=year, as_of=as_of)
-            if regency
-            else None
-        )
+        with reading_from_replica():
+            page = arrears_page(
+                user=request.user,
+                regency=regency,
+                as_of=as_of,
+                page=_parse_int(request.GET.get("p")) or 1,
+            )
+            full_year = (
+                villages_paid_full_year(user=request.user, regency=regency, year=year, as_of=as_of)
+                if regency
+                else None
+            )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -600,9 +608,10 @@ class BillAdmin(ScopedModelAdmin):
             "regency": regency,
             "as_of": as_of,
             "year": year,
-            "arrears": arrears,
-            "total_unpaid": sum(a.unpaid for a in arrears),
-            "total_fine": sum(a.fine for a in arrears),
+            "page": page,
+            "arrears": page.rows,
+            "previous_query": _with_param(request, "p", page.number - 1),
+            "next_query": _with_param(request, "p", page.number + 1),
             "full_year": full_year,
         }
         return TemplateResponse(request, "admin/enrollment/bill/arrears.html", context)

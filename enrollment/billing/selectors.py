@@ -13,6 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ from enrollment.models import (
     Bill,
     BillPart,
     ContributionRate,
+    CoverageSummary,
     PaymentAllocation,
     PaymentRule,
     Roster,
@@ -261,7 +263,11 @@ class UnitArrears:
 def units_in_arrears(
     *, user, regency: Regency | None = None, as_of: date | None = None
 ) -> list[UnitArrears]:
-    """Units with bills past their due date and not fully paid on `as_of`, most owed first."""
+    """Units with bills past their due date and not fully paid on `as_of`, most owed first.
+
+    A statement per bill, in Python: the reference that `arrears.arrears_page` (the
+    arrears page: the same figures from SQL, a page at a time) is tested against.
+    """
     as_of = as_of or timezone.localdate()
     bills = (
         Bill.objects.visible_to(user)
@@ -434,13 +440,16 @@ def budget_forecast(
         .order_by("regency__code", "code")
     )
     roster_ids = [u.roster_id for u in units]
-    periods = dict(Roster.objects.filter(pk__in=roster_ids).values_list("pk", "period"))
-    workers = dict(
-        RosterEntry.objects.filter(roster_id__in=roster_ids)
-        .values("roster_id")
-        .annotate(n=Count("pk"))
-        .values_list("roster_id", "n")
-    )
+    rosters = {
+        pk: (period, verified_at)
+        for pk, period, verified_at in Roster.objects.filter(pk__in=roster_ids).values_list(
+            "pk", "period", "verified_at"
+        )
+    }
+    periods = {pk: period for pk, (period, _v) in rosters.items()}
+    workers = roster_worker_counts(units, periods)
+    bills = forecast_bills(roster_ids, rosters)
+    bill_rules: dict = {}
 
     months = [date(year, m, 1) for m in range(1, 13)]
     groups: dict[str, list] = {}
@@ -453,7 +462,11 @@ def budget_forecast(
     first_month: dict[int, int] = {}
     used_rates: dict[int, ContributionRate] = {}
     for rules, count in groups.values():
-        sums = roster_sums(rules, roster_ids, wage_ppm=wage_ppm)
+        sums = stored_monthly_sums(
+            rules, bills, workers, units, wage_ppm=wage_ppm, cache=bill_rules
+        )
+        rest = [rid for rid in roster_ids if rid not in sums]
+        sums.update(roster_sums(rules, rest, wage_ppm=wage_ppm) if rest else {})
         for roster_id, (amount, worker_part) in sums.items():
             employer[roster_id] += (amount - worker_part) * count
             deduction[roster_id] += worker_part * count
@@ -467,7 +480,7 @@ def budget_forecast(
         row = ForecastUnit(
             unit=unit,
             roster_period=periods[unit.roster_id],
-            workers=workers.get(unit.roster_id, 0),
+            workers=sum(workers.get(unit.roster_id, {}).values()),
             monthly=first_month.get(unit.roster_id, 0),
             employer=billing.percent_of(employer[unit.roster_id], Decimal(100) + growth),
             worker_deduction=billing.percent_of(deduction[unit.roster_id], Decimal(100) + growth),
@@ -481,6 +494,133 @@ def budget_forecast(
         regencies=list(by_regency.values()),
         rates=sorted(used_rates.values(), key=lambda r: (r.programme, r.basis, r.risk_class)),
     )
+
+
+def roster_worker_counts(units, periods: dict[int, date]) -> dict[int, dict[str, int]]:
+    """Per roster: its entries per segment. From the coverage summary (unit × month ×
+    segment, kept current when a roster is verified) where it has rows for the roster's
+    unit and month; counted from the entries for the other rosters."""
+    wanted = {(u.pk, periods[u.roster_id]): u.roster_id for u in units}
+    counts: dict[int, dict[str, int]] = {}
+    if wanted:
+        summary = CoverageSummary.objects.filter(
+            unit_id__in={unit for unit, _p in wanted},
+            period__in={period for _u, period in wanted},
+        ).values_list("unit_id", "period", "segment", "on_roster")
+        for unit_id, period, segment, n in summary:
+            if (unit_id, period) in wanted:
+                found = counts.setdefault(wanted[(unit_id, period)], {})
+                if n:
+                    found[segment] = n
+    missing = [rid for rid in wanted.values() if rid not in counts]
+    if missing:
+        for roster_id, segment, n in (
+            RosterEntry.objects.filter(roster_id__in=missing)
+            .values("roster_id", "segment")
+            .annotate(n=Count("pk"))
+            .values_list("roster_id", "segment", "n")
+        ):
+            counts.setdefault(roster_id, {})[segment] = n
+    return counts
+
+
+def forecast_bills(roster_ids: list[int], rosters: dict) -> dict[int, list[tuple]]:
+    """Per roster: (period, rules digest, contribution total, workers billed) of its bills
+    computed from the roster as verified now (`roster_verified_at`)."""
+    found: dict[int, list[tuple]] = defaultdict(list)
+    rows = Bill.objects.filter(roster_id__in=roster_ids).values_list(
+        "roster_id",
+        "roster_verified_at",
+        "period",
+        "rules_digest",
+        "contribution_total",
+        "worker_count",
+    )
+    for roster_id, verified_at, *figures in rows:
+        if verified_at == rosters[roster_id][1]:
+            found[roster_id].append(tuple(figures))
+    return found
+
+
+def _unit_terms(rules, unit: WorkUnit, segments) -> tuple:
+    """What decides a unit's monthly amounts in a month's rules: the matrix rows of its risk
+    class and payer for the segments on its roster, with the paid-up relief as it applies
+    to the unit."""
+    terms = []
+    for row in rules.matrix:
+        if row.risk_class != unit.jkk_risk_class or row.funding_source != unit.payer:
+            continue
+        if row.segment not in segments:
+            continue
+        parts = []
+        for part in row.parts:
+            values = part.sql_values()[1:]  # without the rate's id: the amounts, not the label
+            if values[8] and unit.relief_not_eligible:  # paid-up relief, unit not eligible
+                values[5], values[8] = billing.PPM, 0
+            parts.append(tuple(values))
+        terms.append((row.segment, tuple(parts)))
+    return tuple(terms)
+
+
+def _new_participant_rule(rules) -> bool:
+    return bool(rules.new_participants_from and rules.relief_in_force)
+
+
+def stored_monthly_sums(
+    rules, bills: dict[int, list[tuple]], workers: dict[int, int], units, *, wage_ppm, cache
+) -> dict[int, tuple[int, int]]:
+    """`roster_sums` for the month of `rules`, read from stored bills where they say the same.
+
+    A roster's bill gives the month's amount when wages are not changed and: the bill is
+    current (computed from the roster as verified now, with its month's rates and relief:
+    its rules digest), the unit's rows of the rates and relief (risk class, payer,
+    paid-up eligibility) are the same in both months, neither month has the
+    new-participant relief rule (it depends on the month), those rows deduct no share
+    from workers (bills do not store it), and every entry of the roster was billed (an
+    entry starting after the bill's month counts only later). Other rosters are left
+    out, for `roster_sums`. `cache`: period rules per bill month, kept across months.
+    """
+    if wage_ppm is not None or _new_participant_rule(rules):
+        return {}
+    sums: dict[int, tuple[int, int]] = {}
+    known: dict[tuple, tuple] = {}  # units alike (risk class, payer, eligibility, segments)
+
+    def terms_of(month_rules, unit, segments):
+        key = (
+            month_rules.period,
+            unit.jkk_risk_class,
+            unit.payer,
+            unit.relief_not_eligible,
+            frozenset(segments),
+        )
+        if key not in known:
+            known[key] = _unit_terms(month_rules, unit, segments)
+        return known[key]
+
+    for unit in units:
+        roster_id = unit.roster_id
+        segments = workers.get(roster_id, {})
+        terms = terms_of(rules, unit, segments)
+        if any(values[7] for _segment, parts in terms for values in parts):  # worker share
+            continue
+        for period, bill_digest, amount, billed in bills.get(roster_id, ()):
+            if period > rules.period or billed != sum(segments.values()):
+                continue
+            if period not in cache:
+                try:
+                    cache[period] = period_rules(period)
+                except ValidationError:
+                    cache[period] = None
+            then = cache[period]
+            if (
+                then is not None
+                and not _new_participant_rule(then)
+                and bill_digest == then.digest_for(unit.relief_not_eligible)
+                and terms_of(then, unit, segments) == terms
+            ):
+                sums[roster_id] = (amount, 0)
+                break
+    return sums
 
 
 # --- figures for the coverage summary (issue #10) ---------------------------------------
