@@ -336,7 +336,13 @@ class BillAdmin(ScopedModelAdmin):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related(allocations_prefetch())
+        # Titles name the unit (the bill's, and its read-only roster link's).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("unit", "roster__unit")
+            .prefetch_related(allocations_prefetch())
+        )
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)
