@@ -27,7 +27,7 @@ from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 INSERT_BATCH = 500  # rows per INSERT statement (SQLite lowers it to its parameter limit)
 
@@ -67,7 +67,7 @@ def _rows(model) -> dict[object, tuple]:
 class TableChange:
     model: type[models.Model]
     removed: list = field(default_factory=list)  # primary keys to delete (gone or changed)
-    rows: list = field(default_factory=list)  # rows to insert (new or changed), model values
+    rows: list = field(default_factory=list)  # rows to insert (new or changed), as parameters
 
 
 @dataclass
@@ -100,8 +100,9 @@ def take(seed) -> Snapshot:
                             change.removed.append(pk)
                 change.removed.extend(pk for pk in old if pk not in new)
                 if change.rows or change.removed:
-                    changes.append(change)
                     files.update(_stored_files(model, change.rows))
+                    change.rows = _prepared(model, change.rows)
+                    changes.append(change)
             raise Undo
     except Undo:
         pass
@@ -122,12 +123,23 @@ def _stored_files(model, rows) -> dict[str, bytes]:
     return found
 
 
+def _prepared(model, rows) -> list[tuple]:
+    """Model values as the database takes them (done once, when the snapshot is taken)."""
+    fields = model._meta.concrete_fields
+    connection = connections[DEFAULT_DB_ALIAS]  # the wrapper itself, not the per-call proxy
+    return [
+        tuple(f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True))
+        for row in rows
+    ]
+
+
 def matches(snapshot: Snapshot) -> bool:
     return snapshot.state == _state()
 
 
 def restore(snapshot: Snapshot) -> None:
     """Write the snapshot's rows and files into the current database and MEDIA_ROOT."""
+    connection = connections[DEFAULT_DB_ALIAS]
     with transaction.atomic(), connection.cursor() as cursor:
         for change in snapshot.changes:
             model = change.model
@@ -153,17 +165,14 @@ def restore(snapshot: Snapshot) -> None:
 
 
 def _insert(cursor, model, rows) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]
     fields = model._meta.concrete_fields
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)
     batch = min(INSERT_BATCH, connection.ops.bulk_batch_size(fields, rows) or INSERT_BATCH)
     row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    prepared = [
-        [f.get_db_prep_save(value, connection) for f, value in zip(fields, row, strict=True)]
-        for row in rows
-    ]
-    for start in range(0, len(prepared), batch):
-        chunk = prepared[start : start + batch]
+    for start in range(0, len(rows), batch):
+        chunk = rows[start : start + batch]
         values = ", ".join([row_marks] * len(chunk))
         sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - names from the models
         cursor.execute(sql, [value for row in chunk for value in row])
