@@ -13,7 +13,7 @@ from django.utils import translation
 from bpjs_tracker.roles import Role, sync_roles
 from regencies.models import BranchOffice, Regency, Village, WorkUnit
 from regencies.services import reference_load
-from tests import factories
+from tests import demo_snapshot, factories
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,28 @@ def fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "id"
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots():
+    """The session's snapshots of `seed_demo` (see tests/demo_snapshot.py)."""
+    return []
+
+
+@pytest.fixture
+def seeded_demo(db, demo_snapshots):
+    """The database as `seed_demo()` leaves it, restored from a snapshot taken once per session.
+
+    Returns what `seed_demo()` returned. Ask for it before any fixture that adds rows.
+    """
+    from bpjs_tracker.demo import seed_demo
+
+    snapshot = next((s for s in demo_snapshots if demo_snapshot.matches(s)), None)
+    if snapshot is None:
+        snapshot = demo_snapshot.take(seed_demo)
+        demo_snapshots.append(snapshot)
+    demo_snapshot.restore(snapshot)
+    return snapshot.result
 
 
 @pytest.fixture(autouse=True)

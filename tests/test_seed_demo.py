@@ -22,6 +22,7 @@ DEMO_USERS = {
 
 @pytest.fixture
 def seeded(capsys):
+    """The command run for real (its output); tests that only read the data use `seeded_demo`."""
     call_command("seed_demo")
     return capsys.readouterr().out
 
@@ -37,25 +38,25 @@ def test_seed_demo_creates_one_user_per_role_and_prints_credentials(seeded):
     assert "DEMO" in seeded
 
 
-def test_seed_demo_creates_the_kendari_units_with_expected_workers(seeded):
+def test_seed_demo_creates_the_kendari_units_with_expected_workers(seeded_demo):
     expected = {"74.71-DLHK": 501, "74.71-SATPOLPP": 353, "74.71-DAMKAR": 217, "74.71-SDA": 10}
     units = dict(WorkUnit.objects.filter(code__in=expected).values_list("code", "expected_workers"))
     assert units == expected
 
 
-def test_seed_demo_creates_one_unit_per_desa_of_konawe_utara_and_20_opds(seeded):
+def test_seed_demo_creates_one_unit_per_desa_of_konawe_utara_and_20_opds(seeded_demo):
     villages = WorkUnit.objects.filter(regency__code="74.09", kind="village")
     assert villages.count() == 159
     assert all(unit.code == unit.village.code for unit in villages.select_related("village"))
     assert WorkUnit.objects.filter(regency__code="74.09", kind="opd").count() == 20
 
 
-def test_seed_demo_has_units_in_buton_buton_tengah_and_kolaka_timur(seeded):
+def test_seed_demo_has_units_in_buton_buton_tengah_and_kolaka_timur(seeded_demo):
     for code in ["74.04", "74.14", "74.11"]:
         assert WorkUnit.objects.filter(regency__code=code).exists()
 
 
-def test_seed_demo_coverage_targets_carry_their_source(seeded):
+def test_seed_demo_coverage_targets_carry_their_source(seeded_demo):
     target = CoverageTarget.objects.get(
         regency__code="74.09", year=2019, segment="village_official"
     )
@@ -63,7 +64,7 @@ def test_seed_demo_coverage_targets_carry_their_source(seeded):
     assert "Wanggudu" in target.source
 
 
-def test_seed_demo_is_idempotent(seeded, capsys):
+def test_seed_demo_is_idempotent(seeded_demo, capsys):
     counts = (User.objects.count(), WorkUnit.objects.count(), CoverageTarget.objects.count())
     call_command("seed_demo")
     assert "0 baru" in capsys.readouterr().out
@@ -74,7 +75,7 @@ def test_seed_demo_is_idempotent(seeded, capsys):
     ) == counts
 
 
-def test_demo_treasurer_logs_in_and_sees_only_its_units(seeded, client):
+def test_demo_treasurer_logs_in_and_sees_only_its_units(seeded_demo, client):
     # django-axes checks every authentication against its request.
     assert client.login(
         request=HttpRequest(), username="demo_opd_treasurer", password=DEMO_PASSWORD

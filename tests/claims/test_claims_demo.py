@@ -9,8 +9,7 @@ from claims.models import Claim
 from enrollment.models import Roster
 
 
-def test_the_field_claims_are_seeded_once(db):
-    seed_demo()
+def test_the_field_claims_are_seeded_once(seeded_demo):
     claims = {c.unit.code: c for c in Claim.objects.select_related("worker", "unit")}
     assert len(claims) == 4 and all(c.note == INVENTED for c in claims.values())
 

@@ -2,19 +2,13 @@
 
 import json
 
-import pytest
 from django.core.management import call_command
 
-from bpjs_tracker.demo import seed_demo
 from enrollment.demo import seed_konawe_utara
 from regencies.models import WorkUnit
 
-pytestmark = pytest.mark.django_db
 
-
-def test_konawe_utara_2019_reports_1590_covered_and_85_paying_the_year(capsys):
-    seed_demo()
-    capsys.readouterr()
+def test_konawe_utara_2019_reports_1590_covered_and_85_paying_the_year(seeded_demo, capsys):
     call_command("coverage_report", "--period", "2019-12", "--regency", "74.09", "--format", "json")
     row = json.loads(capsys.readouterr().out)["rows"][0]
     villages = WorkUnit.objects.filter(regency__code="74.09", kind="village").count()

@@ -10,8 +10,8 @@ from enrollment.demo import demo_period
 from enrollment.models import Membership, Roster, RosterEntry, Worker
 
 
-def test_seed_demo_makes_verified_rosters_once(db):
-    first = seed_demo()
+def test_seed_demo_makes_verified_rosters_once(seeded_demo):
+    first = seeded_demo  # what seed_demo() returned
 
     kendari = Roster.objects.filter(unit__code__startswith="74.71-")
     rosters = dict(kendari.values_list("unit__code", "entry_count"))

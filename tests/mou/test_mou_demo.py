@@ -13,8 +13,7 @@ def _history_rows():
     )
 
 
-def test_the_field_agreements_and_meetings_are_seeded(db):
-    seed_demo()
+def test_the_field_agreements_and_meetings_are_seeded(seeded_demo):
     kendari = Agreement.objects.get(regency__code="74.71")
     assert (kendari.kind, kendari.signed_on, kendari.branch_office.short_name) == (
         "mou",
@@ -64,10 +63,9 @@ def test_the_field_agreements_and_meetings_are_seeded(db):
     ]
 
 
-def test_the_demo_labels_the_buton_workforce_as_a_derived_estimate(db):
+def test_the_demo_labels_the_buton_workforce_as_a_derived_estimate(seeded_demo):
     from regencies.models import BranchAssignment, CoverageTarget, WorkUnit
 
-    seed_demo()
     workforce = CoverageTarget.objects.get(regency__code="74.04", segment="workforce")
     assert workforce.target == 46_270
     assert workforce.source.startswith("PERKIRAAN yang diturunkan proyek ini")
@@ -76,8 +74,7 @@ def test_the_demo_labels_the_buton_workforce_as_a_derived_estimate(db):
     assert (konut.branch_office.short_name, konut.certainty) == ("Kendari", "confirmed")
 
 
-def test_seeding_twice_changes_nothing(db):
-    seed_demo()
+def test_seeding_twice_changes_nothing(seeded_demo):
     rows = _history_rows()
     seed_demo()
     assert _history_rows() == rows
