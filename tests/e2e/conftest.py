@@ -157,6 +157,13 @@ def log_out(page) -> None:
     page.wait_for_load_state()
 
 
+def pick(page, field: str, text: str) -> None:
+    """Choose in one of the admin's autocomplete boxes (select2): open, type, pick."""
+    page.locator(f"#id_{field} + .select2").click()
+    page.locator(".select2-container--open .select2-search__field").fill(text)
+    page.locator(".select2-results__option", has_text=text).first.click()
+
+
 def screenshot(page, artifacts: Path, name: str) -> Path:
     """A full-page screenshot kept as the journey's artifact."""
     path = artifacts / f"{name}.png"

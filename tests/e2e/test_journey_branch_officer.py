@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     expect_no_sideways_scroll,
     log_in,
     person,
+    pick,
     screenshot,
     verified_roster,
 )
@@ -85,12 +86,6 @@ def branch(reference_data):
            branch_office=BranchOffice.objects.get(short_name="Kendari"))  # fmt: skip
     return unit, dlhk_rows, deceased
 
-
-def _pick(page, field: str, text: str) -> None:
-    """Choose in one of the admin's autocomplete boxes (select2): open, type, pick."""
-    page.locator(f"#id_{field} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def _add_row(page, group: str) -> int:
@@ -174,8 +169,8 @@ def test_branch_officer_verifies_imports_resolves_and_settles_a_death_claim(
 
     # -- a death claim: heirs, scanned documents --------------------------------------------
     page.goto("/admin/claims/claim/add/")
-    page.locator("#id_unit").select_option(label=str(unit["DLHK"]))
-    _pick(page, "worker", "Laode Sabaruddin")
+    pick(page, "unit", unit["DLHK"].name)
+    pick(page, "worker", "Laode Sabaruddin")
     page.locator("#id_programme").select_option("JKM")
     page.locator("#id_date_of_death").fill(f"{DEATH:%d-%m-%Y}")
     page.locator("#id_place_of_death").fill("RSUD Kota Kendari")

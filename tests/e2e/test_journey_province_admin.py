@@ -9,7 +9,7 @@ from bpjs_tracker.models import User
 from bpjs_tracker.roles import Role
 from regencies.models import Regency
 from tests import factories
-from tests.e2e.conftest import DESKTOP, JOURNEY, log_in, log_out, person, screenshot
+from tests.e2e.conftest import DESKTOP, JOURNEY, log_in, log_out, person, pick, screenshot
 
 pytestmark = JOURNEY
 
@@ -23,12 +23,6 @@ def province(reference_data):
     person("ayu", "Ayu", "Mokodompit", role=Role.PROVINCE_ADMIN)
     return hidden
 
-
-def _pick(page, field: str, text: str) -> None:
-    """Choose in one of the admin's autocomplete boxes (select2): open, type, pick."""
-    page.locator(f"#id_{field} + .select2").click()
-    page.locator(".select2-container--open .select2-search__field").fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def test_province_admin_creates_a_sekda_who_sees_only_that_regency(
@@ -51,7 +45,7 @@ def test_province_admin_creates_a_sekda_who_sees_only_that_regency(
     page.locator("#id_first_name").fill("Rahmat")
     page.locator("#id_last_name").fill("Saranani")
     page.locator("#id_role").select_option(Role.SEKDA.value)
-    _pick(page, "regency", "Konawe Utara")
+    pick(page, "regency", "Konawe Utara")
     page.locator("input[name=_save]").click()
     expect(page.locator(".messagelist")).to_contain_text("sekda_konut")
     user = User.objects.get(username="sekda_konut")

@@ -6,10 +6,11 @@ regency's agreement page and the budget forecast; the last two also on a 390-px 
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from bpjs_tracker.roles import Role
+from enrollment.models import month_name
 from mou.models import Agreement
 from regencies.models import Regency, Village
 from tests import factories
@@ -32,7 +33,6 @@ pytestmark = JOURNEY
 TODAY = timezone.localdate()
 THIS_MONTH = TODAY.replace(day=1)
 LAST_MONTH = (THIS_MONTH - dt.timedelta(days=1)).replace(day=1)
-MONTH = f"{THIS_MONTH:%Y-%m}"
 
 
 @pytest.fixture
@@ -97,8 +97,9 @@ def test_sekda_drills_down_exports_and_reads_the_agreement_and_the_forecast(
     table.get_by_role("link", name="Pemerintah Desa Wunduhaka").click()
     rosters = page.locator("#result_list tbody tr")
     expect(rosters).to_have_count(2)
-    expect(rosters.nth(0)).to_contain_text(MONTH)
-    expect(rosters.nth(1)).to_contain_text(f"{LAST_MONTH:%Y-%m}")
+    with translation.override("id"):  # the list names the month ("November 2026")
+        expect(rosters.nth(0)).to_contain_text(month_name(THIS_MONTH))
+        expect(rosters.nth(1)).to_contain_text(month_name(LAST_MONTH))
     expect(page.locator("#result_list")).not_to_contain_text("74.09-SETDA")
     axe_pages(page)
     screenshot(page, artifacts, "sekda-2-village-rosters")
