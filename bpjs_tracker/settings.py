@@ -166,6 +166,7 @@ LOGIN_URL = "admin:login"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bpjs_tracker.formats"]  # dates as typed: dd-mm-yyyy, in both languages
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
