@@ -58,6 +58,7 @@ from enrollment.models import (
     PaymentAllocation,
     PaymentRule,
     PublicHoliday,
+    month_name,
     short_file_name,
 )
 from regencies.models import Regency, WorkUnit
@@ -305,7 +306,7 @@ class BillAdmin(ScopedModelAdmin):
     change_form_template = "admin/enrollment/bill/change_form.html"
     fields = (
         "unit",
-        "period",
+        "period_display",
         "due_date",
         "parts_display",
         "programmes_display",
@@ -370,7 +371,7 @@ class BillAdmin(ScopedModelAdmin):
 
     @admin.display(description=gettext_lazy("bulan iuran"), ordering="period")
     def period_display(self, obj):
-        return f"{obj.period:%Y-%m}"
+        return month_name(obj.period)
 
     @admin.display(description=gettext_lazy("jumlah tagihan"), ordering="total")
     def total_rp(self, obj):
@@ -546,7 +547,7 @@ class BillAdmin(ScopedModelAdmin):
             **self._bill_context(request, bill),
             "opts": self.model._meta,
             "title": _("Tagihan iuran %(unit)s, %(period)s")
-            % {"unit": bill.unit, "period": f"{bill.period:%Y-%m}"},
+            % {"unit": bill.unit, "period": month_name(bill.period)},
             "programmes": programme_totals(bill),
             "page": page,
             "is_nav_sidebar_enabled": False,  # a document to print, full width
@@ -709,7 +710,7 @@ class PaymentAllocationInline(ReadOnlyInline):
 def bill_choice_label(bill) -> str:
     """A bill in the payment form's choice: its month and what is left to pay."""
     return _("%(period)s — belum dibayar %(unpaid)s dari %(total)s") % {
-        "period": f"{bill.period:%Y-%m}",
+        "period": month_name(bill.period),
         "unpaid": format_rupiah(bill.total - bill.paid),
         "total": format_rupiah(bill.total),
     }

@@ -12,11 +12,11 @@ import datetime as dt
 import re
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 
 from bpjs_tracker.roles import Role
-from enrollment.models import Bill, Membership, Roster
+from enrollment.models import Bill, Membership, Roster, month_name
 from regencies.models import BranchOffice, Regency
 from tests import factories
 from tests.e2e.conftest import (
@@ -40,6 +40,8 @@ pytestmark = JOURNEY
 THIS_MONTH = timezone.localdate().replace(day=1)
 LAST_MONTH = (THIS_MONTH - dt.timedelta(days=1)).replace(day=1)
 MONTH = f"{THIS_MONTH:%Y-%m}"
+with translation.override("id"):  # how the bill list and the payment form name a month
+    MONTH_NAME, LAST_MONTH_NAME = month_name(THIS_MONTH), month_name(LAST_MONTH)
 ANI, BUDI, CAHYA, CITRA, DEDI, EKA = (make_nik(n) for n in range(1, 7))
 
 
@@ -177,7 +179,7 @@ def test_opd_treasurer_sends_the_roster_fixes_it_sees_the_bill_and_pays_it(
     page.goto("/admin/")
     page.get_by_role("link", name="Tagihan iuran").first.click()
     axe_pages(page)
-    row = page.locator("#result_list tbody tr", has_text=MONTH)
+    row = page.locator("#result_list tbody tr", has_text=MONTH_NAME)
     expect(row).to_contain_text("Rp 68.580")
     # the key columns first: paid, unpaid and status are in view, not scrolled off to the right
     box = page.locator("#changelist .results").bounding_box()
@@ -232,14 +234,14 @@ def test_opd_treasurer_sends_the_roster_fixes_it_sees_the_bill_and_pays_it(
 
     # the payment, from the bill: unit, bill and amount are filled in
     page.get_by_role("link", name="Catat pembayaran").click()
-    expect(page.locator("#id_bill option:checked")).to_contain_text(f"{MONTH} — belum dibayar")
+    expect(page.locator("#id_bill option:checked")).to_contain_text(f"{MONTH_NAME} — belum dibayar")
     expect(page.locator("#id_amount")).to_have_value("68580")
     expect(page.locator(".field-unit .select2-selection__rendered")).to_contain_text("74.71-DLHK")
     # when the unit changes, the bill choice is asked again (the unit's unpaid bills only)
     page.evaluate("document.getElementById('id_bill').options.length = 1")
     page.evaluate("django.jQuery('#id_unit').trigger('change')")
     expect(page.locator("#id_bill option")).to_have_text(  # last month is unpaid too
-        ["---------", re.compile(f"^{LAST_MONTH:%Y-%m} "), re.compile(f"^{MONTH} ")]
+        ["---------", re.compile(f"^{LAST_MONTH_NAME} "), re.compile(f"^{MONTH_NAME} ")]
     )
     page.locator("#id_bill").select_option(value=str(bill.pk))
     page.get_by_label("Tanggal bayar").fill(f"{timezone.localdate():%d-%m-%Y}")

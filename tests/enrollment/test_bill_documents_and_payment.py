@@ -134,7 +134,7 @@ def test_the_payment_form_lists_only_the_chosen_units_unpaid_bills(bills, client
     assert response.status_code == 200
     assert _bill_choices(response) == ["", feb.pk, mar.pk]  # not January (paid), not Satpol PP
     page = response.content.decode()
-    assert f'<option value="{feb.pk}" selected>2025-02 — belum dibayar Rp 14.850' in page
+    assert f'<option value="{feb.pk}" selected>Februari 2025 — belum dibayar Rp 14.850' in page
     assert 'value="14850"' in page
     # the unit is a scoped autocomplete, not a list of every unit
     assert "admin-autocomplete" in page
@@ -181,7 +181,7 @@ def test_the_unpaid_bills_url_answers_for_units_in_scope_only(bills, client):
     results = json.loads(client.get(url).content)["results"]
     assert [r["id"] for r in results] == [bill_of(bills.kdi_dlhk, p).pk for p in (FEB, MAR)]
     assert results[0]["unpaid"] == 14_850
-    assert "2025-02" in results[0]["text"]
+    assert "Februari 2025" in results[0]["text"]
     # another unit of the same regency (not the treasurer's) and another regency's unit
     for unit in (bills.kdi_satpol, bills.buton_opd):
         other = reverse("admin:enrollment_payment_unpaid_bills", args=[unit.pk])
