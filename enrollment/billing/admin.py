@@ -35,7 +35,7 @@ from bpjs_tracker.admin import (
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
 from bpjs_tracker.uploads import validate_upload_size
-from enrollment.billing.arithmetic import FINED_BASES
+from enrollment.billing.arithmetic import FINED_BASES, rounding_rule_text
 from enrollment.billing.arrears import arrears_page
 from enrollment.billing.exports import bill_workbook, forecast_workbook
 from enrollment.billing.payments import STATUS_LABELS, payment_record, payments_import
@@ -322,7 +322,7 @@ class BillAdmin(ScopedModelAdmin):
         "roster",
         "roster_verified_at",
         "computed_at",
-        "rounding_rule",
+        "rounding_rule_display",
         "relief_note",
     )
     readonly_fields = fields
@@ -368,6 +368,10 @@ class BillAdmin(ScopedModelAdmin):
     def unit_display(self, obj):
         """The code, and the name below it (narrow: the columns after it stay in view)."""
         return format_html("{}<br><small>{}</small>", obj.unit.code, obj.unit.name)
+
+    @admin.display(description=gettext_lazy("aturan pembulatan"))
+    def rounding_rule_display(self, obj):
+        return rounding_rule_text(obj.rounding_rule)
 
     @admin.display(description=gettext_lazy("bulan iuran"), ordering="period")
     def period_display(self, obj):

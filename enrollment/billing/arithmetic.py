@@ -32,6 +32,16 @@ def rounding_rule_for_bill() -> str:
         return str(ROUNDING_RULE)
 
 
+def rounding_rule_text(stored: str) -> str:
+    """A bill's stored rule in the reader's language.
+
+    The rule is stored in Indonesian, which is the source text of its translation: the
+    current rule reads in English in the English interface; an older rule, whose text the
+    catalogue does not hold, reads as it was stored.
+    """
+    return translation.gettext(stored) if stored else stored
+
+
 # Who is a wage earner (PU) and who is not (BPU), DOMAIN.md §1. ASN are covered by
 # Taspen and the workforce segment is a statistic: neither is billed here.
 SEGMENT_BASIS: dict[str, str] = {

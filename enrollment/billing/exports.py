@@ -224,7 +224,7 @@ def bill_workbook(statement: BillStatement, programmes: list[tuple[str, int, int
         [_("Belum dibayar"), money(statement.unpaid)],
         [_("Status"), statement.status_label],
         [_("Denda (terpisah)"), money(statement.fine)],
-        [_("Pembulatan"), bill.rounding_rule],
+        [_("Pembulatan"), billing.rounding_rule_text(bill.rounding_rule)],
         [_("Keringanan"), bill.relief_note],
         [_("Dihitung"), timezone.localtime(bill.computed_at).strftime("%Y-%m-%d %H:%M WITA")],
     ]

@@ -207,3 +207,20 @@ def test_the_bill_list_shows_the_key_columns_first(bills, client):
     assert list(response.context["cl"].list_display[:7]) == [
         "unit_display", "period_display", "total_rp", "paid_rp", "unpaid_rp", "status_display", "due_date",
     ]  # fmt: skip
+
+
+def test_the_rounding_rule_reads_in_the_interfaces_language(client, world):
+    """The rule is stored in Indonesian; the English page shows it in English (#12 item 6)."""
+    verified_roster(world.kdi_dlhk, FEB, [2_750_000])
+    bills_generate(period=FEB, regency=world.kendari)
+    bill = Bill.objects.get(unit=world.kdi_dlhk, period=FEB)
+    client.force_login(world.user(Role.SEKDA))
+    url = reverse("admin:enrollment_bill_change", args=[bill.pk])
+
+    indonesian = client.get(url).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": url})
+    english = client.get(url).content.decode()
+
+    assert "Contributions are calculated per worker" in english
+    assert "Iuran dihitung per pekerja" not in english
+    assert "Iuran dihitung per pekerja" in indonesian
