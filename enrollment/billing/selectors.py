@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -324,6 +324,7 @@ def villages_paid_full_year(
 
 # --- budget forecast for next year ----------------------------------------------------
 
+FORECAST_PER_PAGE = 100  # units a page of the forecast (the .xlsx has them all)
 PAYER_APBD = "apbd"
 PAYER_APBDES = "apbdes"
 
@@ -434,7 +435,7 @@ class BudgetForecast:
     def unconfirmed_rates(self) -> list[ContributionRate]:
         return [r for r in self.rates if r.certainty != "confirmed"]
 
-    def units_page(self, *, page=1, order: str = "annual", per_page: int = 100) -> Page:
+    def units_page(self, *, page=1, order: str = "annual", per_page: int | None = None) -> Page:
         """One page of units: `order` "annual" (largest contribution first: what weighs on the
         budget) or "code" (unit code, so by regency); the sums stay those of every unit."""
         rows = [u for r in self.regencies for u in r.units]
@@ -442,7 +443,7 @@ class BudgetForecast:
             rows.sort(key=lambda u: u.unit.code)
         else:
             rows.sort(key=lambda u: (-u.annual, u.unit.code))
-        return Paginator(rows, per_page).get_page(page)
+        return Paginator(rows, per_page or FORECAST_PER_PAGE).get_page(page)
 
 
 def budget_forecast(
