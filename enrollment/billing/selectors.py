@@ -478,9 +478,12 @@ def budget_forecast(
     units = list(
         units.annotate(roster_id=Subquery(latest))
         .filter(roster_id__isnull=False)
-        .select_related("regency")
         .order_by("regency__code", "code")
     )
+    # one object per regency, not one per unit (select_related would build 3.000 of them)
+    regencies = Regency.objects.in_bulk({u.regency_id for u in units})
+    for unit in units:
+        unit.regency = regencies[unit.regency_id]
     roster_ids = [u.roster_id for u in units]
     rosters = {
         pk: (period, verified_at)
