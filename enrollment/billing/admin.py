@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -802,7 +802,15 @@ class PaymentAdmin(ScopedModelAdmin):
     autocomplete_fields = ("unit",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(allocated=Sum("allocations__amount"))
+        # per row shown, not a GROUP BY over every payment (the count and the date
+        # hierarchy then read the payment table alone)
+        allocated = (
+            PaymentAllocation.objects.filter(payment=OuterRef("pk"))
+            .values("payment")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(allocated=Subquery(allocated))
 
     def get_fields(self, request, obj=None):
         if obj is None:
