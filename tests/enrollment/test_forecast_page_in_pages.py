@@ -1,12 +1,14 @@
 """The forecast page shows every regency's sums and one page of units: its sums are those of
 all pages, and its query count does not grow with the units."""
 
+import io
 from datetime import date
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from enrollment.billing import selectors
 from enrollment.billing.services import bills_generate
@@ -103,3 +105,14 @@ def test_the_year_s_rate_rules_are_read_once(world, client):
         client.get(URL, {"year": "2026"})
     rate_reads = [q["sql"] for q in queries if 'FROM "enrollment_contributionrate"' in q["sql"]]
     assert len(rate_reads) == 1
+
+
+def test_the_xlsx_has_every_unit_whatever_the_page(world, client, monkeypatch):
+    rosters(world, units=6)
+    monkeypatch.setattr(selectors, "FORECAST_PER_PAGE", 4)
+    client.force_login(world.user("province_admin"))
+    download = client.get(URL, {"year": "2026", "p": "2", "format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(download.content))["Per unit"]
+    codes = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[1]]
+    assert len(codes) == 11
+    assert "74.71-X005" in codes and "74.04-SETDA" in codes
