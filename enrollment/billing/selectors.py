@@ -487,9 +487,9 @@ def budget_forecast(
     roster_ids = [u.roster_id for u in units]
     rosters = {
         pk: (period, verified_at)
-        for pk, period, verified_at in Roster.objects.filter(pk__in=roster_ids).values_list(
-            "pk", "period", "verified_at"
-        )
+        for pk, period, verified_at in Roster.objects.filter(pk__in=roster_ids)
+        .order_by()  # no join to units for the default ordering
+        .values_list("pk", "period", "verified_at")
     }
     periods = {pk: period for pk, (period, _v) in rosters.items()}
     workers = roster_worker_counts(units, periods)
@@ -576,13 +576,18 @@ def forecast_bills(roster_ids: list[int], rosters: dict) -> dict[int, list[tuple
     """Per roster: (period, rules digest, contribution total, workers billed) of its bills
     computed from the roster as verified now (`roster_verified_at`)."""
     found: dict[int, list[tuple]] = defaultdict(list)
-    rows = Bill.objects.filter(roster_id__in=roster_ids).values_list(
-        "roster_id",
-        "roster_verified_at",
-        "period",
-        "rules_digest",
-        "contribution_total",
-        "worker_count",
+    # a roster's bills latest first (the default ordering without its join to units)
+    rows = (
+        Bill.objects.filter(roster_id__in=roster_ids)
+        .order_by("-period")
+        .values_list(
+            "roster_id",
+            "roster_verified_at",
+            "period",
+            "rules_digest",
+            "contribution_total",
+            "worker_count",
+        )
     )
     for roster_id, verified_at, *figures in rows:
         if verified_at == rosters[roster_id][1]:
