@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -663,6 +663,18 @@ class BillAdmin(ScopedModelAdmin):
             "forecast": forecast,
             "xlsx_query": _with_param(request, "format", "xlsx"),
         }
+        if forecast is not None:
+            # every regency's sums, one page of units (the .xlsx has them all)
+            order = "code" if request.GET.get("order") == "code" else "annual"
+            page = forecast.units_page(page=request.GET.get("p") or 1, order=order)
+            context.update(
+                order=order,
+                page=page,
+                annual_query=_with_param(request, "order", "annual", drop_page=True),
+                code_query=_with_param(request, "order", "code", drop_page=True),
+                previous_query=_with_param(request, "p", page.number - 1),
+                next_query=_with_param(request, "p", page.number + 1),
+            )
         return TemplateResponse(request, "admin/enrollment/bill/forecast.html", context)
 
 
@@ -688,9 +700,12 @@ def _parse_decimal(value) -> Decimal:
     return number if number.is_finite() and Decimal(-100) < number <= Decimal(1000) else Decimal(0)
 
 
-def _with_param(request, name, value) -> str:
+def _with_param(request, name, value, *, drop_page: bool = False) -> str:
+    """The request's query with `name` set (and without the page number: `drop_page`)."""
     query = request.GET.copy()
     query[name] = value
+    if drop_page:
+        query.pop("p", None)
     return query.urlencode()
 
 
@@ -792,7 +807,15 @@ class PaymentAdmin(ScopedModelAdmin):
     autocomplete_fields = ("unit",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(allocated=Sum("allocations__amount"))
+        # per row shown, not a GROUP BY over every payment (the count and the date
+        # hierarchy then read the payment table alone)
+        allocated = (
+            PaymentAllocation.objects.filter(payment=OuterRef("pk"))
+            .values("payment")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        return super().get_queryset(request).annotate(allocated=Subquery(allocated))
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -11,15 +11,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollment.billing import arithmetic as billing
-from enrollment.billing.services import period_rules, roster_sums
+from enrollment.billing.services import period_rules, roster_sums, rules_reader
 from enrollment.models import (
     Bill,
     BillPart,
@@ -322,6 +324,7 @@ def villages_paid_full_year(
 
 # --- budget forecast for next year ----------------------------------------------------
 
+FORECAST_PER_PAGE = 100  # units a page of the forecast (the .xlsx has them all)
 PAYER_APBD = "apbd"
 PAYER_APBDES = "apbdes"
 
@@ -354,36 +357,60 @@ class ForecastUnit:
 
 
 @dataclass
+class ForecastTotals:
+    """Sums of a set of forecast units (a regency's, or all of them)."""
+
+    units: int = 0
+    workers: int = 0
+    monthly: int = 0
+    apbd: int = 0
+    apbdes: int = 0
+    worker_deduction: int = 0
+    annual: int = 0
+
+    @classmethod
+    def of(cls, rows) -> ForecastTotals:
+        totals = cls()
+        for row in rows:
+            totals.units += row.units if isinstance(row, ForecastTotals) else 1
+            for name in ("workers", "monthly", "apbd", "apbdes", "worker_deduction", "annual"):
+                setattr(totals, name, getattr(totals, name) + getattr(row, name))
+        return totals
+
+
+@dataclass
 class ForecastRegency:
     regency: Regency
     units: list[ForecastUnit]
 
-    def _sum(self, name):
-        return sum(getattr(u, name) for u in self.units)
+    @cached_property
+    def totals(self) -> ForecastTotals:
+        """Summed once (the page shows every regency's sums with one page of units)."""
+        return ForecastTotals.of(self.units)
 
     @property
     def workers(self):
-        return self._sum("workers")
+        return self.totals.workers
 
     @property
     def monthly(self):
-        return self._sum("monthly")
+        return self.totals.monthly
 
     @property
     def apbd(self):
-        return self._sum("apbd")
+        return self.totals.apbd
 
     @property
     def apbdes(self):
-        return self._sum("apbdes")
+        return self.totals.apbdes
 
     @property
     def worker_deduction(self):
-        return self._sum("worker_deduction")
+        return self.totals.worker_deduction
 
     @property
     def annual(self):
-        return self._sum("annual")
+        return self.totals.annual
 
 
 @dataclass
@@ -395,13 +422,28 @@ class BudgetForecast:
     regencies: list[ForecastRegency]
     rates: list[ContributionRate]
 
+    @cached_property
+    def totals(self) -> ForecastTotals:
+        """Every unit's sums, from the regencies' sums."""
+        return ForecastTotals.of(r.totals for r in self.regencies)
+
     @property
     def annual(self) -> int:
-        return sum(r.annual for r in self.regencies)
+        return self.totals.annual
 
     @property
     def unconfirmed_rates(self) -> list[ContributionRate]:
         return [r for r in self.rates if r.certainty != "confirmed"]
+
+    def units_page(self, *, page=1, order: str = "annual", per_page: int | None = None) -> Page:
+        """One page of units: `order` "annual" (largest contribution first: what weighs on the
+        budget) or "code" (unit code, so by regency); the sums stay those of every unit."""
+        rows = [u for r in self.regencies for u in r.units]
+        if order == "code":
+            rows.sort(key=lambda u: u.unit.code)
+        else:
+            rows.sort(key=lambda u: (-u.annual, u.unit.code))
+        return Paginator(rows, per_page or FORECAST_PER_PAGE).get_page(page)
 
 
 def budget_forecast(
@@ -436,15 +478,18 @@ def budget_forecast(
     units = list(
         units.annotate(roster_id=Subquery(latest))
         .filter(roster_id__isnull=False)
-        .select_related("regency")
         .order_by("regency__code", "code")
     )
+    # one object per regency, not one per unit (select_related would build 3.000 of them)
+    regencies = Regency.objects.in_bulk({u.regency_id for u in units})
+    for unit in units:
+        unit.regency = regencies[unit.regency_id]
     roster_ids = [u.roster_id for u in units]
     rosters = {
         pk: (period, verified_at)
-        for pk, period, verified_at in Roster.objects.filter(pk__in=roster_ids).values_list(
-            "pk", "period", "verified_at"
-        )
+        for pk, period, verified_at in Roster.objects.filter(pk__in=roster_ids)
+        .order_by()  # no join to units for the default ordering
+        .values_list("pk", "period", "verified_at")
     }
     periods = {pk: period for pk, (period, _v) in rosters.items()}
     workers = roster_worker_counts(units, periods)
@@ -452,9 +497,12 @@ def budget_forecast(
     bill_rules: dict = {}
 
     months = [date(year, m, 1) for m in range(1, 13)]
+    # the rate rows read once for the year's months and the stored bills' months
+    bill_months = {period for found in bills.values() for period, *_rest in found}
+    rules_of = rules_reader(min(bill_months | {months[0]}), max(bill_months | {months[-1]}))
     groups: dict[str, list] = {}
     for month in months:
-        rules = period_rules(month)
+        rules = rules_of(month)
         groups.setdefault(rules.digest, [rules, 0])[1] += 1
     wage_ppm = None if wage_change == 0 else billing.percent_to_ppm(Decimal(100) + wage_change)
     employer = defaultdict(int)
@@ -463,7 +511,7 @@ def budget_forecast(
     used_rates: dict[int, ContributionRate] = {}
     for rules, count in groups.values():
         sums = stored_monthly_sums(
-            rules, bills, workers, units, wage_ppm=wage_ppm, cache=bill_rules
+            rules, bills, workers, units, wage_ppm=wage_ppm, cache=bill_rules, rules_of=rules_of
         )
         rest = [rid for rid in roster_ids if rid not in sums]
         sums.update(roster_sums(rules, rest, wage_ppm=wage_ppm) if rest else {})
@@ -528,13 +576,18 @@ def forecast_bills(roster_ids: list[int], rosters: dict) -> dict[int, list[tuple
     """Per roster: (period, rules digest, contribution total, workers billed) of its bills
     computed from the roster as verified now (`roster_verified_at`)."""
     found: dict[int, list[tuple]] = defaultdict(list)
-    rows = Bill.objects.filter(roster_id__in=roster_ids).values_list(
-        "roster_id",
-        "roster_verified_at",
-        "period",
-        "rules_digest",
-        "contribution_total",
-        "worker_count",
+    # a roster's bills latest first (the default ordering without its join to units)
+    rows = (
+        Bill.objects.filter(roster_id__in=roster_ids)
+        .order_by("-period")
+        .values_list(
+            "roster_id",
+            "roster_verified_at",
+            "period",
+            "rules_digest",
+            "contribution_total",
+            "worker_count",
+        )
     )
     for roster_id, verified_at, *figures in rows:
         if verified_at == rosters[roster_id][1]:
@@ -567,7 +620,14 @@ def _new_participant_rule(rules) -> bool:
 
 
 def stored_monthly_sums(
-    rules, bills: dict[int, list[tuple]], workers: dict[int, int], units, *, wage_ppm, cache
+    rules,
+    bills: dict[int, list[tuple]],
+    workers: dict[int, int],
+    units,
+    *,
+    wage_ppm,
+    cache,
+    rules_of=period_rules,
 ) -> dict[int, tuple[int, int]]:
     """`roster_sums` for the month of `rules`, read from stored bills where they say the same.
 
@@ -578,7 +638,8 @@ def stored_monthly_sums(
     new-participant relief rule (it depends on the month), those rows deduct no share
     from workers (bills do not store it), and every entry of the roster was billed (an
     entry starting after the bill's month counts only later). Other rosters are left
-    out, for `roster_sums`. `cache`: period rules per bill month, kept across months.
+    out, for `roster_sums`. `cache`: period rules per bill month, kept across months;
+    `rules_of`: how to read a month's rules (`rules_reader`: rows read once).
     """
     if wage_ppm is not None or _new_participant_rule(rules):
         return {}
@@ -608,7 +669,7 @@ def stored_monthly_sums(
                 continue
             if period not in cache:
                 try:
-                    cache[period] = period_rules(period)
+                    cache[period] = rules_of(period)
                 except ValidationError:
                     cache[period] = None
             then = cache[period]

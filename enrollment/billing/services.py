@@ -220,14 +220,58 @@ def period_rules(period: date) -> PeriodRules:
     (a rate changing mid-month applies from the next month). A row for one risk
     class beats a row for every class; overlapping rows are refused when saved.
     """
-    if period.day != 1:
-        raise ValidationError(PERIOD_NOT_FIRST % {"day": period}, code="period")
-    rates = [
-        r for r in ContributionRate.objects.in_force(period) if r.programme in BILLED_PROGRAMMES
+    return rules_reader(period, period)(period)
+
+
+def _overlapping(queryset, start: date, end: date):
+    """Rows of a dated-rule queryset in force on some day from `start` to `end`."""
+    return list(
+        queryset.filter(
+            Q(effective_from__lte=end), Q(effective_to__isnull=True) | Q(effective_to__gte=start)
+        )
+    )
+
+
+def _in_force_on(rows, day: date):
+    """`in_force(day)` over rows already read."""
+    return [
+        r
+        for r in rows
+        if r.effective_from <= day and (r.effective_to is None or r.effective_to >= day)
     ]
+
+
+def rules_reader(start: date, end: date):
+    """`period_rules` for any month from `start` to `end`, with the rate, relief, payment-rule and
+    holiday rows read once (a fixed number of queries for a year's months, e.g. a forecast)."""
+    rates = _overlapping(ContributionRate.objects.all(), start, end)
+    reliefs = _overlapping(ContributionRelief.objects.all(), start, end)
+    payment_rules = _overlapping(PaymentRule.objects.all(), start, end)
+    holidays = holidays_between(
+        billing.add_months(start, -1), billing.add_months(end, 3) - timedelta(days=1)
+    )
+
+    def rules(period: date) -> PeriodRules:
+        if period.day != 1:
+            raise ValidationError(PERIOD_NOT_FIRST % {"day": period}, code="period")
+        if not start <= period <= end:
+            raise ValueError(f"{period} is outside {start}–{end}")
+        first, last = billing.add_months(period, -1), billing.add_months(period, 3)
+        return _resolve_rules(
+            period,
+            _in_force_on(rates, period),
+            _in_force_on(reliefs, period),
+            _in_force_on(payment_rules, period),
+            frozenset(d for d in holidays if first <= d < last),
+        )
+
+    return rules
+
+
+def _resolve_rules(period, rates, reliefs, payment_rules, holidays) -> PeriodRules:
+    rates = [r for r in rates if r.programme in BILLED_PROGRAMMES]
     if not rates:
         raise ValidationError(NO_RATES % {"period": f"{period:%Y-%m}"}, code="no_rates")
-    reliefs = list(ContributionRelief.objects.in_force(period))
     rules = PeriodRules(period, [], {}, frozenset())
     for segment, basis in billing.SEGMENT_BASIS.items():
         for risk_class, source in product(RiskClass.values, FundingSource.values):
@@ -266,16 +310,16 @@ def period_rules(period: date) -> PeriodRules:
                     parts.append(ProgrammeTerms(programme, rate))
             if any(p.rate for p in parts):
                 rules.matrix.append(MatrixRow(segment, risk_class, source, tuple(parts)))
-    in_force = list(PaymentRule.objects.in_force(period))
     for basis in ("pu", "bpu"):
         rule = _one(
-            [r for r in in_force if r.basis in ("", basis)], _("aturan jatuh tempo"), basis, period
+            [r for r in payment_rules if r.basis in ("", basis)],
+            _("aturan jatuh tempo"),
+            basis,
+            period,
         )
         if rule is not None:
             rules.payment_rules[basis] = rule
-    rules.holidays = holidays_between(
-        billing.add_months(period, -1), billing.add_months(period, 3) - timedelta(days=1)
-    )
+    rules.holidays = holidays
     rules.digest = _digest(rules)
     return rules
 
