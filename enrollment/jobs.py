@@ -160,6 +160,9 @@ def run_billing(job: Job, progress) -> JobOutcome:
 
 
 def register_kinds() -> None:
+    from enrollment import import_jobs
+
+    import_jobs.register_kinds()
     register(PREVIEW, run_preview)
     register(IMPORT, run_import)
     register(VERIFY, run_verify)

@@ -35,6 +35,7 @@ from bpjs_tracker.admin import (
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
 from bpjs_tracker.uploads import validate_upload_size
+from enrollment import import_jobs
 from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.arrears import arrears_page
 from enrollment.billing.exports import bill_workbook, forecast_workbook
@@ -890,6 +891,14 @@ class PaymentAdmin(ScopedModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         result, token, form = None, "", PaymentImportForm()
+        if request.method == "POST" and request.POST.get("job"):
+            # confirming a large file its job checked: the import is a job too
+            checked = import_jobs.checked_job(request, import_jobs.PAYMENTS, request.POST["job"])
+            if checked is None:
+                self.message_user(request, _("Berkas pratinjau tidak ditemukan."), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            job = import_jobs.import_start(import_jobs.PAYMENTS, kept=checked, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         if request.method == "POST" and request.POST.get("token"):
             stored = _stored_upload(request, request.POST["token"])
             if stored is None:
@@ -910,6 +919,9 @@ class PaymentAdmin(ScopedModelAdmin):
             form = PaymentImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                if import_jobs.is_large(upload.size):  # checked in a job behind a progress bar
+                    job = import_jobs.import_start(import_jobs.PAYMENTS, upload=upload, by=request.user)
+                    return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
                 content = upload.read()
                 try:
                     result = payments_import(
