@@ -34,8 +34,10 @@ from bpjs_tracker.admin import (
 )
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
+from bpjs_tracker.roles import scope_for
 from bpjs_tracker.uploads import validate_upload_size
 from enrollment import import_jobs
+from enrollment import jobs as roster_jobs
 from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.arrears import arrears_page
 from enrollment.billing.exports import bill_workbook, forecast_workbook
@@ -576,6 +578,11 @@ class BillAdmin(ScopedModelAdmin):
                 self.admin_site.admin_view(self.forecast_view),
                 name="enrollment_bill_forecast",
             ),
+            path(
+                "runs/",
+                self.admin_site.admin_view(self.runs_view),
+                name="enrollment_bill_runs",
+            ),
             *super().get_urls(),
         ]
 
@@ -660,6 +667,55 @@ class BillAdmin(ScopedModelAdmin):
             "xlsx_query": _with_param(request, "format", "xlsx"),
         }
         return TemplateResponse(request, "admin/enrollment/bill/forecast.html", context)
+
+
+    def changelist_view(self, request, extra_context=None):
+        scope = scope_for(request.user)
+        extra_context = {**(extra_context or {}), "is_province": bool(scope and scope.is_province)}
+        return super().changelist_view(request, extra_context)
+
+    def runs_view(self, request):
+        """The province's long runs as jobs: a month's billing, the coverage summary rebuild."""
+        scope = scope_for(request.user)
+        if scope is None or not scope.is_province:
+            raise PermissionDenied
+        form = ProvinceRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            period, regency = form.cleaned_data["period"], form.cleaned_data["regency"]
+            if "summary" in request.POST:
+                job = roster_jobs.summary_rebuild_start(
+                    periods=[period], regency=regency, by=request.user
+                )
+            else:
+                job = roster_jobs.bills_generate_start(
+                    period=period, regency=regency, by=request.user
+                )
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Penagihan dan ringkasan cakupan"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/enrollment/bill/runs.html", context)
+
+
+class ProvinceRunForm(forms.Form):
+    period = forms.DateField(
+        label=gettext_lazy("bulan"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=gettext_lazy("Bulan iuran, YYYY-MM."),
+    )
+    regency = forms.ModelChoiceField(
+        label=gettext_lazy("kabupaten/kota"),
+        queryset=Regency.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("seluruh provinsi"),
+    )
+
+    def clean_period(self):
+        return self.cleaned_data["period"].replace(day=1)
 
 
 def _parse_date(value) -> date | None:
