@@ -192,9 +192,10 @@ def province_run_page(request, job: Job) -> tuple[str, dict]:
 
 
 def register_kinds() -> None:
-    from enrollment import import_jobs
+    from enrollment import export_jobs, import_jobs
 
     import_jobs.register_kinds()
+    export_jobs.register_kinds()
     register(PREVIEW, run_preview)
     register(IMPORT, run_import)
     register(VERIFY, run_verify)

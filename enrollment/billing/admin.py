@@ -36,7 +36,7 @@ from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
 from bpjs_tracker.roles import scope_for
 from bpjs_tracker.uploads import validate_upload_size
-from enrollment import import_jobs
+from enrollment import export_jobs, import_jobs
 from enrollment import jobs as roster_jobs
 from enrollment.billing.arithmetic import FINED_BASES
 from enrollment.billing.arrears import arrears_page
@@ -638,6 +638,12 @@ class BillAdmin(ScopedModelAdmin):
         year = _parse_int(request.GET.get("year")) or timezone.localdate().year + 1
         growth = _parse_decimal(request.GET.get("growth"))
         wage_change = _parse_decimal(request.GET.get("wage_change"))
+        if request.GET.get("format") == "xlsx" and export_jobs.is_large(request.user, regency):
+            # many units: the workbook is written by a job, downloaded from its result page
+            job = export_jobs.forecast_export_start(
+                year=year, regency=regency, growth=growth, wage_change=wage_change, by=request.user
+            )
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             forecast = budget_forecast(
                 user=request.user,
