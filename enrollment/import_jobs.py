@@ -94,8 +94,6 @@ def run_payments(job: Job, progress) -> JobOutcome:
             by=job.owner,
             dry_run=job.params["dry_run"],
         )
-        rows = len(result.rows)
-        progress(total=rows, read=rows, checked=rows, written=result.saved)
         data = {
             "file_name": result.file_name,
             "dry_run": result.dry_run,
@@ -116,7 +114,10 @@ def run_payments(job: Job, progress) -> JobOutcome:
                 for r in result.rows
             ],
         }
-        return _finish(job, JobOutcome(data, _url(job)))
+        outcome = _finish(job, JobOutcome(data, _url(job)))
+    rows = len(result.rows)  # reported after the commit: from inside it would not be seen
+    progress(total=rows, read=rows, checked=rows, written=result.saved)
+    return outcome
 
 
 def _payment_row(data: dict) -> SimpleNamespace:
@@ -159,8 +160,6 @@ def run_kpj(job: Job, progress) -> JobOutcome:
     with transaction.atomic():
         result = membership_kpj_import(upload=upload, by=job.owner, dry_run=job.params["dry_run"])
         rows = result.row_count
-        written = 0 if result.dry_run or not result.ok else result.updated
-        progress(total=rows, read=rows, checked=rows, written=written)
         data = {
             "dry_run": result.dry_run,
             "ok": result.ok,
@@ -184,7 +183,10 @@ def run_kpj(job: Job, progress) -> JobOutcome:
                 for c in result.changes
             ],
         }
-        return _finish(job, JobOutcome(data, _url(job)))
+        outcome = _finish(job, JobOutcome(data, _url(job)))
+    written = 0 if result.dry_run or not result.ok else result.updated
+    progress(total=rows, read=rows, checked=rows, written=written)
+    return outcome
 
 
 def kpj_page(request, job: Job) -> tuple[str, dict]:
