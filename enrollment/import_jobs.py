@@ -42,7 +42,15 @@ def _keep(folder: str, upload) -> str:
 
 
 def import_start(kind: str, *, upload=None, kept: Job | None = None, by) -> Job:
-    """Check a new upload (dry run), or import the file a finished check kept (`kept`)."""
+    """Check a new upload (dry run), or import the file a finished check kept (`kept`).
+
+    A check is imported once: confirming it again (a second click, the back button)
+    returns the import job it already started.
+    """
+    if kept is not None:
+        started = Job.objects.filter(kind=kind, owner=by, params__checked_by_job=kept.pk).first()
+        if started is not None:
+            return started
     if kept is None:
         folder = "payments" if kind == PAYMENTS else "kpj"
         params = {"path": _keep(folder, upload), "name": Path(upload.name).name, "dry_run": True}

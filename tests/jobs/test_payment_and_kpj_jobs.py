@@ -106,6 +106,15 @@ def test_a_retried_payment_import_job_saves_nothing_twice(bills, client, as_jobs
     assert Payment.objects.count() == 3
 
 
+def test_confirming_a_check_twice_imports_it_once(bills, client, as_jobs):
+    checked = _check_payments(client, bills.user(Role.BRANCH_STAFF))
+    first = _confirm_payments(client, checked)
+    again = client.post(reverse("admin:enrollment_payment_import"), {"job": checked.pk})
+    assert again["Location"] == reverse("jobs:progress", args=[first.pk])
+    assert Job.objects.filter(params__dry_run=False).count() == 1
+    assert Payment.objects.count() == 3
+
+
 def test_a_failing_payment_job_saves_nothing_and_says_so_in_indonesian(
     bills, client, as_jobs, monkeypatch
 ):
