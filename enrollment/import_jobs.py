@@ -71,6 +71,14 @@ def checked_job(request, kind: str, job_id) -> Job | None:
     return job
 
 
+def _imported_before(job: Job) -> JobOutcome | None:
+    """An import's result is written only within its transaction: if there is one, an earlier
+    attempt committed the import, and this one reports it rather than running again."""
+    if job.params.get("dry_run") or job.result is None:
+        return None
+    return JobOutcome(job.result, _url(job))
+
+
 def _read(job: Job) -> bytes:
     with default_storage.open(job.params["path"], "rb") as handle:
         return handle.read()
@@ -93,6 +101,8 @@ def _url(job: Job) -> str:
 
 
 def run_payments(job: Job, progress) -> JobOutcome:
+    if (before := _imported_before(job)) is not None:
+        return before
     content = _read(job)
     progress(read=1)
     with transaction.atomic():
@@ -163,6 +173,8 @@ def payments_page(request, job: Job) -> tuple[str, dict]:
 
 
 def run_kpj(job: Job, progress) -> JobOutcome:
+    if (before := _imported_before(job)) is not None:
+        return before
     upload = SimpleUploadedFile(job.params["name"], _read(job))
     progress(read=1)
     with transaction.atomic():

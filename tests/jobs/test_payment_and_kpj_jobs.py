@@ -7,6 +7,7 @@ retried job saves nothing twice; the result is its owner's only.
 from datetime import date
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -73,7 +74,9 @@ def test_a_small_payment_file_is_still_previewed_within_the_request(bills, clien
     assert not Job.objects.exists()
 
 
-def test_a_large_payment_file_shows_the_same_preview_then_imports_in_a_job(bills, client, as_jobs):
+def test_a_large_payment_file_shows_the_same_preview_then_imports_in_a_job(
+    bills, client, as_jobs, django_capture_on_commit_callbacks
+):
     staff = bills.user(Role.BRANCH_STAFF)
     checked = _check_payments(client, staff)
     assert checked.state == Job.State.DONE, checked.error
@@ -86,9 +89,11 @@ def test_a_large_payment_file_shows_the_same_preview_then_imports_in_a_job(bills
     ]
     assert page.context["confirm_job"] == checked.pk
 
-    done = _confirm_payments(client, checked)
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _confirm_payments(client, checked)
 
     assert done.state == Job.State.DONE, done.error
+    assert not default_storage.exists(checked.params["path"])  # the kept file, once imported
     assert sorted(Payment.objects.values_list("reference", flat=True)) == ["A1", "A2", "A3"]
     result = client.get(reverse("jobs:result", args=[done.pk]))
     assert "3 pembayaran dari bank.csv disimpan." in result.content.decode()
@@ -100,9 +105,11 @@ def test_a_retried_payment_import_job_saves_nothing_twice(bills, client, as_jobs
     job_run(done.pk)  # redelivered after the commit: the job is done, nothing runs
     done.refresh_from_db()
     assert (done.attempts, done.result["saved"]) == (1, 3)
-    # Even with its state lost, a second run finds the references recorded.
+    # Even with its state lost, a second run saves nothing and reports the first's outcome.
     Job.objects.filter(pk=done.pk).update(state=Job.State.RUNNING)
     job_run(done.pk)
+    done.refresh_from_db()
+    assert (done.state, done.attempts, done.result["saved"]) == (Job.State.DONE, 2, 3)
     assert Payment.objects.count() == 3
 
 
@@ -205,6 +212,8 @@ def test_a_large_kpj_file_is_checked_then_imported_in_jobs(members, client, as_j
     history = Membership.history.count()
     Job.objects.filter(pk=done.pk).update(state=Job.State.RUNNING)  # run it once more
     job_run(done.pk)
+    done.refresh_from_db()
+    assert (done.state, done.result["updated"]) == (Job.State.DONE, 4)
     assert Membership.history.count() == history  # nothing written twice
 
 
