@@ -220,6 +220,11 @@ if not CELERY_BROKER_URL:
 ROSTER_JOB_MIN_BYTES = int(os.environ.get("ROSTER_JOB_MIN_BYTES", 512 * 1024))
 # Rosters of at least this many entries are verified as jobs.
 ROSTER_JOB_MIN_ROWS = int(os.environ.get("ROSTER_JOB_MIN_ROWS", 8000))
+# Payment and KPJ files at least this large are checked and imported as jobs.
+IMPORT_JOB_MIN_BYTES = int(os.environ.get("IMPORT_JOB_MIN_BYTES", 256 * 1024))
+# Forecast and dashboard .xlsx exports covering at least this many work units are written
+# by a job to the shared storage; the job's result page offers the download.
+EXPORT_JOB_MIN_UNITS = int(os.environ.get("EXPORT_JOB_MIN_UNITS", 1500))
 
 # Uploads past ROSTER_MAX_UPLOAD_BYTES stop being stored as they arrive (bpjs_tracker/uploads.py).
 FILE_UPLOAD_HANDLERS = [

@@ -35,6 +35,7 @@ from bpjs_tracker.admin import (
     regency_filter,
 )
 from bpjs_tracker.money import format_rupiah
+from enrollment import import_jobs
 from enrollment import jobs as roster_jobs
 from enrollment.billing import admin as billing_admin  # noqa: F401 - registers the contribution admins
 from enrollment.billing.lapse import cover_summary
@@ -714,6 +715,13 @@ class MembershipAdmin(NikSearchMixin, ScopedExportMixin, ScopedModelAdmin):
         if not request.user.has_perm("enrollment.change_membership"):
             raise PermissionDenied
         pending = request.session.get("kpj_upload")
+        if request.method == "POST" and "confirm" in request.POST and request.POST.get("job"):
+            # confirming a large file its job checked: the import is a job too
+            checked = import_jobs.checked_job(request, import_jobs.KPJ, request.POST["job"])
+            if checked is None:
+                raise Http404
+            job = import_jobs.import_start(import_jobs.KPJ, kept=checked, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         if request.method == "POST" and "confirm" in request.POST and pending:
             with default_storage.open(pending["path"], "rb") as handle:
                 upload = SimpleUploadedFile(pending["name"], handle.read())
@@ -732,6 +740,9 @@ class MembershipAdmin(NikSearchMixin, ScopedExportMixin, ScopedModelAdmin):
         result = None
         if request.method == "POST" and "confirm" not in request.POST and form.is_valid():
             upload = form.cleaned_data["file"]
+            if import_jobs.is_large(upload.size):  # checked in a job behind a progress bar
+                job = import_jobs.import_start(import_jobs.KPJ, upload=upload, by=request.user)
+                return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
             result = membership_kpj_import(upload=upload, by=request.user, dry_run=True)
             if result.ok and result.updated:
                 upload.seek(0)

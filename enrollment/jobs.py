@@ -26,6 +26,7 @@ from enrollment.services.rosters import (
     roster_upload_preview,
     roster_verify,
 )
+from enrollment.summary import summary_rebuild
 from jobs.models import Job
 from jobs.services import JobOutcome, job_start, register
 from regencies.models import Regency
@@ -34,6 +35,7 @@ PREVIEW = "roster_preview"
 IMPORT = "roster_import"
 VERIFY = "roster_verify"
 BILLING = "bills_generate"
+SUMMARY = "summary_rebuild"
 BILLING_NOT_ALLOWED = _("Hanya administrator provinsi yang dapat menjalankan penagihan.")
 
 
@@ -139,7 +141,7 @@ def _require_province(by) -> None:
 def bills_generate_start(*, period, regency: Regency | None = None, by) -> Job:
     """A month's bills for the province (or one regency) in a job: the province admin only.
 
-    Not yet on a page: the billing admin (enrollment/billing/admin.py) can offer it.
+    Started from the province's runs page (`BillAdmin.runs_view`).
     """
     _require_province(by)
     params = {"period": f"{period:%Y-%m}", "regency_id": regency.pk if regency else None}
@@ -156,11 +158,46 @@ def run_billing(job: Job, progress) -> JobOutcome:
     summary = asdict(result)
     summary["period"] = job.params["period"]
     summary.pop("bill_ids")
-    return JobOutcome(summary, reverse("admin:enrollment_bill_changelist"))
+    summary["regency"] = str(regency) if regency else ""
+    return JobOutcome(summary, reverse("jobs:result", args=[job.pk]))
+
+
+def summary_rebuild_start(*, periods: list, regency: Regency | None = None, by) -> Job:
+    """Rebuild the dashboard's coverage summary for months (of one regency) in a job."""
+    _require_province(by)
+    params = {
+        "periods": [f"{p:%Y-%m}" for p in periods],
+        "regency_id": regency.pk if regency else None,
+    }
+    return job_start(SUMMARY, params, by=by)
+
+
+def run_summary(job: Job, progress) -> JobOutcome:
+    """summary_rebuild is one transaction that rewrites the months: running it twice is the same."""
+    _require_province(job.owner)
+    regency_id = job.params.get("regency_id")
+    regency = Regency.objects.get(pk=regency_id) if regency_id else None
+    periods = [month_start(p) for p in job.params["periods"]]
+    written = summary_rebuild(periods=periods, regency=regency)
+    progress(total=written, read=written, checked=written, written=written)
+    result = {"periods": job.params["periods"], "regency": str(regency) if regency else "",
+              "written": written}  # fmt: skip
+    return JobOutcome(result, reverse("jobs:result", args=[job.pk]))
+
+
+def province_run_page(request, job: Job) -> tuple[str, dict]:
+    """The outcome of a billing run or a summary rebuild, as counts."""
+    titles = {BILLING: _("Penagihan selesai"), SUMMARY: _("Ringkasan cakupan dibangun ulang")}
+    return "jobs/province_run_result.html", {"title": titles[job.kind], "result": job.result}
 
 
 def register_kinds() -> None:
+    from enrollment import export_jobs, import_jobs
+
+    import_jobs.register_kinds()
+    export_jobs.register_kinds()
     register(PREVIEW, run_preview)
     register(IMPORT, run_import)
     register(VERIFY, run_verify)
-    register(BILLING, run_billing)
+    register(BILLING, run_billing, page=province_run_page)
+    register(SUMMARY, run_summary, page=province_run_page)

@@ -42,12 +42,39 @@ class JobOutcome:
 
 
 Handler = Callable[[Job, "Progress"], JobOutcome]
+# A result page: `page(request, job)` -> (template, context) for `jobs:result`.
+Page = Callable[[object, Job], tuple[str, dict]]
 _HANDLERS: dict[str, Handler] = {}
+_PAGES: dict[str, Page] = {}
 
 
-def register(kind: str, handler: Handler) -> None:
-    """Make `kind` startable (apps register their kinds in `AppConfig.ready`)."""
+def register(kind: str, handler: Handler, *, page: Page | None = None) -> None:
+    """Make `kind` startable (apps register their kinds in `AppConfig.ready`).
+
+    `page`: the kind's result page, served at `jobs:result` to the job's owner only.
+    """
     _HANDLERS[kind] = handler
+    if page is not None:
+        _PAGES[kind] = page
+
+
+def result_page(kind: str) -> Page | None:
+    return _PAGES.get(kind)
+
+
+def job_done_within(job: Job, outcome: JobOutcome) -> JobOutcome:
+    """Mark the job done inside the caller's transaction (the one that saved its work).
+
+    Then the work and the job's state commit together: a job redelivered after
+    its worker died past that commit is done already and is not run again.
+    """
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.DONE,
+        result=outcome.result,
+        result_url=outcome.url,
+        finished_at=timezone.now(),
+    )
+    return outcome
 
 
 class Progress:

@@ -12,4 +12,6 @@ urlpatterns = [
         admin.site.admin_view(views.progress_json),
         name="progress_json",
     ),
+    path("<int:job_id>/result/", admin.site.admin_view(views.result_page), name="result"),
+    path("<int:job_id>/download/", admin.site.admin_view(views.download), name="download"),
 ]

@@ -1,13 +1,17 @@
-"""The progress page of a job and the JSON it polls; both 404 for anyone but its owner."""
+"""A job's progress page, the JSON it polls, its result page and its file: 404 for anyone but its owner."""
+
+from pathlib import Path
 
 from django.contrib import admin
-from django.http import HttpResponseRedirect, JsonResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jobs.models import Job
+from jobs.services import result_page as page_of
 
 TITLE = _("Memproses…")
 
@@ -49,3 +53,37 @@ def progress_page(request, job_id):
         "progress_url": reverse("jobs:progress_json", args=[job.pk]),
     }
     return TemplateResponse(request, "jobs/progress.html", context)
+
+
+def _done(request, job_id) -> Job:
+    job = _job(request, job_id)
+    if job.state != Job.State.DONE:
+        raise Http404
+    return job
+
+
+def result_page(request, job_id):
+    """The result page of a finished job, drawn by its kind (see `jobs.services.register`)."""
+    job = _job(request, job_id)
+    if job.state != Job.State.DONE:
+        return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
+    page = page_of(job.kind)
+    if page is None:
+        raise Http404
+    template, context = page(request, job)
+    return TemplateResponse(
+        request, template, {**admin.site.each_context(request), "job": job, **context}
+    )
+
+
+def download(request, job_id):
+    """The file a job wrote (an export) from the shared storage, as an attachment."""
+    job = _done(request, job_id)
+    name = (job.result or {}).get("file")
+    if not name or not default_storage.exists(name):
+        raise Http404
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=(job.result or {}).get("file_name") or Path(name).name,
+    )

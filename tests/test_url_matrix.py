@@ -33,6 +33,8 @@ TESTED_ELSEWHERE = {
     # a job is its owner's only: 404 for everyone else, login page for the anonymous
     "jobs:progress": "tests/jobs/test_job_progress_is_the_owners_only.py",
     "jobs:progress_json": "tests/jobs/test_job_progress_is_the_owners_only.py",
+    "jobs:result": "tests/jobs/test_export_jobs.py, tests/jobs/test_payment_and_kpj_jobs.py",
+    "jobs:download": "tests/jobs/test_export_jobs.py",
     # the JSON API answers 403 (not a login redirect) and is scoped like the dashboard
     "api_coverage": "tests/dashboard/test_coverage_api.py",
     "api_units": "tests/dashboard/test_coverage_api.py",
@@ -118,6 +120,7 @@ CUSTOM = {
     "admin:enrollment_payment_import": None,
     "admin:enrollment_bill_arrears": None,
     "admin:enrollment_bill_forecast": None,
+    "admin:enrollment_bill_runs": None,  # the province admin's only (403 for the others)
     "admin:enrollment_bill_xlsx": _bill_args,
     "admin:enrollment_bill_print": _bill_args,
     "admin:enrollment_payment_unpaid_bills": lambda unit: [unit.pk],

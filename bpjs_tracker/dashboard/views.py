@@ -138,7 +138,7 @@ def dashboard_context(request) -> dict:
 # --- exports -----------------------------------------------------------------------------------
 
 
-def _filename(table: CoverageTable, ext: str) -> str:
+def coverage_filename(table: CoverageTable, ext: str) -> str:
     where = table.regency.code if table.regency else "74"
     return f"cakupan-{where}-{table.period:%Y-%m}.{ext}"
 
@@ -151,14 +151,30 @@ def export_csv(request) -> HttpResponse:
     writer.writerow(headers)
     writer.writerows([[neutralise(v) for v in row] for row in rows])
     response = HttpResponse(buffer.getvalue().encode("utf-8-sig"), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "csv")}"'
+    response["Content-Disposition"] = f'attachment; filename="{coverage_filename(table, "csv")}"'
     return response
 
 
 def export_xlsx(request) -> HttpResponse:
+    from enrollment import export_jobs
+
+    period, regency = chosen_period(request), chosen_regency(request)
+    if export_jobs.is_large(request.user, regency):  # written by a job behind a progress bar
+        job = export_jobs.dashboard_export_start(period=period, regency=regency, by=request.user)
+        return redirect("jobs:progress", job.pk)
+    table = coverage_table(user=request.user, period=period, regency=regency)
+    response = HttpResponse(
+        coverage_workbook(table),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{coverage_filename(table, "xlsx")}"'
+    return response
+
+
+def coverage_workbook(table: CoverageTable) -> bytes:
+    """The dashboard's table as an .xlsx (text cells stay text: no formulas from the data)."""
     from openpyxl import Workbook
 
-    table = table_for(request)
     headers, rows = plain_rows(table)
     workbook = Workbook()
     sheet = workbook.active
@@ -173,12 +189,7 @@ def export_xlsx(request) -> HttpResponse:
                 cell.data_type = "s"  # text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_filename(table, "xlsx")}"'
-    return response
+    return buffer.getvalue()
 
 
 def regency_summary_context(request, code: str) -> dict:

@@ -34,7 +34,10 @@ from bpjs_tracker.admin import (
 )
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.money import format_percent, format_rupiah
+from bpjs_tracker.roles import scope_for
 from bpjs_tracker.uploads import validate_upload_size
+from enrollment import export_jobs, import_jobs
+from enrollment import jobs as roster_jobs
 from enrollment.billing.arithmetic import FINED_BASES, rounding_rule_text
 from enrollment.billing.arrears import arrears_page
 from enrollment.billing.exports import bill_workbook, forecast_workbook
@@ -580,6 +583,11 @@ class BillAdmin(ScopedModelAdmin):
                 self.admin_site.admin_view(self.forecast_view),
                 name="enrollment_bill_forecast",
             ),
+            path(
+                "runs/",
+                self.admin_site.admin_view(self.runs_view),
+                name="enrollment_bill_runs",
+            ),
             *super().get_urls(),
         ]
 
@@ -635,6 +643,12 @@ class BillAdmin(ScopedModelAdmin):
         year = _parse_int(request.GET.get("year")) or timezone.localdate().year + 1
         growth = _parse_decimal(request.GET.get("growth"))
         wage_change = _parse_decimal(request.GET.get("wage_change"))
+        if request.GET.get("format") == "xlsx" and export_jobs.is_large(request.user, regency):
+            # many units: the workbook is written by a job, downloaded from its result page
+            job = export_jobs.forecast_export_start(
+                year=year, regency=regency, growth=growth, wage_change=wage_change, by=request.user
+            )
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
             forecast = budget_forecast(
                 user=request.user,
@@ -676,6 +690,55 @@ class BillAdmin(ScopedModelAdmin):
                 next_query=_with_param(request, "p", page.number + 1),
             )
         return TemplateResponse(request, "admin/enrollment/bill/forecast.html", context)
+
+
+    def changelist_view(self, request, extra_context=None):
+        scope = scope_for(request.user)
+        extra_context = {**(extra_context or {}), "is_province": bool(scope and scope.is_province)}
+        return super().changelist_view(request, extra_context)
+
+    def runs_view(self, request):
+        """The province's long runs as jobs: a month's billing, the coverage summary rebuild."""
+        scope = scope_for(request.user)
+        if scope is None or not scope.is_province:
+            raise PermissionDenied
+        form = ProvinceRunForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            period, regency = form.cleaned_data["period"], form.cleaned_data["regency"]
+            if "summary" in request.POST:
+                job = roster_jobs.summary_rebuild_start(
+                    periods=[period], regency=regency, by=request.user
+                )
+            else:
+                job = roster_jobs.bills_generate_start(
+                    period=period, regency=regency, by=request.user
+                )
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Penagihan dan ringkasan cakupan"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/enrollment/bill/runs.html", context)
+
+
+class ProvinceRunForm(forms.Form):
+    period = forms.DateField(
+        label=gettext_lazy("bulan"),
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=gettext_lazy("Bulan iuran, YYYY-MM."),
+    )
+    regency = forms.ModelChoiceField(
+        label=gettext_lazy("kabupaten/kota"),
+        queryset=Regency.objects.order_by("code"),
+        required=False,
+        empty_label=gettext_lazy("seluruh provinsi"),
+    )
+
+    def clean_period(self):
+        return self.cleaned_data["period"].replace(day=1)
 
 
 def _parse_date(value) -> date | None:
@@ -918,6 +981,14 @@ class PaymentAdmin(ScopedModelAdmin):
         if not self.has_add_permission(request):
             raise PermissionDenied
         result, token, form = None, "", PaymentImportForm()
+        if request.method == "POST" and request.POST.get("job"):
+            # confirming a large file its job checked: the import is a job too
+            checked = import_jobs.checked_job(request, import_jobs.PAYMENTS, request.POST["job"])
+            if checked is None:
+                self.message_user(request, _("Berkas pratinjau tidak ditemukan."), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            job = import_jobs.import_start(import_jobs.PAYMENTS, kept=checked, by=request.user)
+            return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         if request.method == "POST" and request.POST.get("token"):
             stored = _stored_upload(request, request.POST["token"])
             if stored is None:
@@ -938,6 +1009,9 @@ class PaymentAdmin(ScopedModelAdmin):
             form = PaymentImportForm(request.POST, request.FILES)
             if form.is_valid():
                 upload = form.cleaned_data["file"]
+                if import_jobs.is_large(upload.size):  # checked in a job behind a progress bar
+                    job = import_jobs.import_start(import_jobs.PAYMENTS, upload=upload, by=request.user)
+                    return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
                 content = upload.read()
                 try:
                     result = payments_import(

@@ -24,7 +24,7 @@ def test_the_province_admin_bills_a_regency_in_a_job(world, province_admin):
     assert job.rows_written == 2
     # 2,750,000 × (0.24% JKK + 0.30% JKM) = 6,600 + 8,250; 3,000,000 → 7,200 + 9,000
     assert bill_of(world.kdi_dlhk, JAN).total == 6_600 + 8_250 + 7_200 + 9_000
-    assert job.result_url == "/admin/enrollment/bill/"
+    assert job.result_url == f"/admin/jobs/{job.pk}/result/"
 
 
 def test_a_redelivered_billing_job_changes_nothing(world, province_admin):
