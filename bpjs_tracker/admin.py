@@ -104,12 +104,22 @@ def _link_only_when_viewable(self, remote_field, remote_obj):
     model = remote_field.model
     if request is None or not site.is_registered(model):
         return str(remote_obj)
-    target = site.get_model_admin(model)
-    if not target.has_view_permission(request, remote_obj):
-        return str(remote_obj)
-    if not target.get_queryset(request).filter(pk=remote_obj.pk).exists():
+    if not _viewable(request, site.get_model_admin(model), remote_obj):
         return str(remote_obj)
     return _linked_readonly_field(self, remote_field, remote_obj)
+
+
+def _viewable(request, target, obj) -> bool:
+    """May the user open `obj`'s page? Answered once per object and request (inline rows
+    often point at the same bill or payment)."""
+    answers = request.__dict__.setdefault("_viewable_links", {})
+    key = (type(obj), obj.pk)
+    if key not in answers:
+        answers[key] = (
+            target.has_view_permission(request, obj)
+            and target.get_queryset(request).filter(pk=obj.pk).exists()
+        )
+    return answers[key]
 
 
 helpers.AdminReadonlyField.get_admin_url = _link_only_when_viewable

@@ -503,9 +503,9 @@ class BillAdmin(ScopedModelAdmin):
 
     def _bill_context(self, request, bill) -> dict:
         statement = self._statement(bill)
-        payments = self.admin_site._registry.get(Payment)
+        payments = self.admin_site.get_model_admin(Payment)
         pay_url = None
-        if statement.unpaid and payments and payments.has_add_permission(request):
+        if statement.unpaid and payments.has_add_permission(request):
             query = urlencode({"unit": bill.unit_id, "bill": bill.pk, "amount": statement.unpaid})
             pay_url = f"{reverse('admin:enrollment_payment_add')}?{query}"
         return {

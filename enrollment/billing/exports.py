@@ -12,7 +12,7 @@ from openpyxl.styles import Font
 from bpjs_tracker.files import neutralise_sheet, safe_row
 from enrollment.billing import arithmetic as billing
 from enrollment.billing.selectors import BillStatement, BudgetForecast
-from enrollment.models import BillLine, ContributionRate, FactCertainty
+from enrollment.models import BillLine, ContributionRate, FactCertainty, month_name
 
 MONEY = '"Rp "#,##0'
 BOLD = Font(bold=True)
@@ -193,7 +193,7 @@ def bill_workbook(statement: BillStatement, programmes: list[tuple[str, int, int
     summary.column_dimensions["B"].width = 60
     title = _("Tagihan iuran JKK/JKM %(unit)s bulan %(period)s") % {
         "unit": bill.unit,
-        "period": f"{bill.period:%Y-%m}",
+        "period": month_name(bill.period),
     }
     rows = [
         [title],
