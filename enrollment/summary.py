@@ -24,7 +24,7 @@ figures without storing them, for tests and checks.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -329,7 +329,7 @@ def summary_refresh(
     since = since.replace(day=1)
     until = max((until or this_month()).replace(day=1), since)
     written = 0
-    with transaction.atomic():
+    with transaction.atomic(), (_hash_joins() if coverage else nullcontext()):
         for period in months_between(since, until):
             units = unit_ids
             if coverage:
@@ -348,21 +348,34 @@ def summary_rebuild(*, periods: list[date], regency=None) -> int:
     # The whole province in one pass per month; a regency by its units' ids.
     unit_ids = ALL if regency is None else list(units.values_list("pk", flat=True))
     written = 0
-    with transaction.atomic():
-        _tune_rebuild()
+    with transaction.atomic(), _hash_joins():
         for period in periods:
             _store(unit_ids, period)
             written += count
     return written
 
 
-def _tune_rebuild() -> None:
-    """PostgreSQL, for the rebuild's transaction: hash joins over the whole tables. The
-    planner misestimates the JKK × JKM join (20 rows for 100,000) and then probes the roster
-    entries' index once per worker; without nested loops the month takes half the time. No
-    JIT, more memory for the hashes (as billing does)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_nestloop = off")
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            cursor.execute("SET LOCAL jit = off")
+@contextmanager
+def _hash_joins():
+    """PostgreSQL: hash joins over the whole tables while the summary is computed.
+
+    The planner misestimates the JKK × JKM join (20 rows for 100,000), and inside a
+    verification it has no statistics at all for the memberships the same transaction has
+    just written: it then chose nested loops, and one unit of 100,000 workers took more than
+    ten minutes a month. Without nested loops a month takes seconds. No JIT, more memory for
+    the hashes (as billing does). The settings are put back afterwards, so the rest of the
+    caller's transaction plans as usual."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    names = ("enable_nestloop", "work_mem", "jit")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"current_setting('{n}')" for n in names))
+        before = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_nestloop = off")
+        cursor.execute("SET LOCAL work_mem = '256MB'")
+        cursor.execute("SET LOCAL jit = off")
+    yield  # on an error, the savepoint's rollback undoes the SET LOCALs
+    with connection.cursor() as cursor:
+        for name, value in zip(names, before, strict=True):
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
