@@ -235,7 +235,9 @@ def child(step: str, size: int, workdir: Path) -> dict:
             "next_bytes": write_xlsx(second_file, next_month(first_rows)),
         }
     unit = WorkUnit.objects.get(code="74.71-DLHK")
-    jan, feb = dt.date(2025, 1, 1), dt.date(2025, 2, 1)
+    # The first roster's month (--first-month); the next roster is the month after it.
+    jan = dt.date.fromisoformat(os.environ.get("BENCH_FIRST_MONTH", "2025-01") + "-01")
+    feb = (jan + dt.timedelta(days=31)).replace(day=1)
     if step in VERIFICATIONS:
         return verify(unit, jan if step == "verify_first" else feb)
     path, period, service = {
@@ -281,29 +283,36 @@ def bare_parse(path: Path) -> float:
 
 
 def verify(unit, period) -> dict:
-    """roster_verify (memberships + the month's bill), with the membership sync timed apart."""
+    """roster_verify, with the membership sync, the month's bill and the summary timed apart."""
     from enrollment.models import Membership, Roster
-    from enrollment.services import memberships
+    from enrollment.services import memberships, rosters
     from enrollment.services.rosters import roster_verify
 
-    sync_seconds = []
-    original = memberships.memberships_sync
+    seconds: dict[str, list[float]] = {"sync": [], "bill": [], "summary": []}
 
-    def timed_sync(**kwargs):
-        started = time.perf_counter()
-        try:
-            return original(**kwargs)
-        finally:
-            sync_seconds.append(time.perf_counter() - started)
+    def timed(name, function):
+        def call(**kwargs):
+            started = time.perf_counter()
+            try:
+                return function(**kwargs)
+            finally:
+                seconds[name].append(time.perf_counter() - started)
 
-    memberships.memberships_sync = timed_sync  # roster_verify imports it at call time
+        return call
+
+    # roster_verify imports the sync at call time; the bill and the summary at module level
+    memberships.memberships_sync = timed("sync", memberships.memberships_sync)
+    rosters.bill_refresh_for_roster = timed("bill", rosters.bill_refresh_for_roster)
+    rosters.summary_refresh = timed("summary", rosters.summary_refresh)
     roster = Roster.objects.select_related("unit").get(unit=unit, period=period)
     started = time.perf_counter()
     result = roster_verify(roster=roster)
     total = time.perf_counter() - started
     return {
         "total": total,
-        "sync": sync_seconds[0],
+        "sync": seconds["sync"][0],
+        "bill": sum(seconds["bill"]),
+        "summary": sum(seconds["summary"]),
         "opened": result.opened,
         "closed": result.closed,
         "memberships": Membership.objects.count(),
@@ -376,16 +385,17 @@ def table(results: list[tuple[str, dict]]) -> str:
             )
     lines += [
         "",
-        "| backend | rows | verification | total s | memberships sync s | opened | closed "
-        "| memberships | history rows | peak MB |",
-        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| backend | rows | verification | total s | memberships sync s | bill s | summary s "
+        "| opened | closed | memberships | history rows | peak MB |",
+        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for backend, figures in results:
         for run in VERIFICATIONS:
             f = figures[run]
             lines.append(
                 f"| {backend} | {figures['rows']:,} | {run.removeprefix('verify_')} | "
-                f"{f['total']:.2f} | {f['sync']:.2f} | {f['opened']:,} | {f['closed']:,} | "
+                f"{f['total']:.2f} | {f['sync']:.2f} | {f['bill']:.2f} | {f['summary']:.2f} | "
+                f"{f['opened']:,} | {f['closed']:,} | "
                 f"{f['memberships']:,} | {f['history']:,} | {f['peak_mb']} |"
             )
     return "\n".join(lines)
@@ -397,10 +407,17 @@ def main():
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--verbose", action="store_true", help="print every step's timings")
+    parser.add_argument(
+        "--first-month",
+        default="2025-01",
+        help="YYYY-MM of the first roster (verification refreshes the summary from that month "
+        "to today: last month's roster is what a treasurer verifies)",
+    )
     parser.add_argument("--child", choices=STEPS, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    os.environ.setdefault("BENCH_FIRST_MONTH", args.first_month)  # the children inherit it
     if args.child:
         print(json.dumps(child(args.child, args.size, args.workdir)))
         return
