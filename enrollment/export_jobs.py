@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from bpjs_tracker.db_router import reading_from_replica
 from jobs.models import Job
 from jobs.services import JobOutcome, job_start, register
 from regencies.models import Regency, WorkUnit
@@ -72,13 +73,14 @@ def run_forecast(job: Job, progress) -> JobOutcome:
     regency = _regency(job)
     units = _units(job.owner, regency)
     progress(total=units)
-    forecast = budget_forecast(
-        user=job.owner,
-        year=job.params["year"],
-        regency=regency,
-        growth_percent=Decimal(job.params["growth"]),
-        wage_change_percent=Decimal(job.params["wage_change"]),
-    )
+    with reading_from_replica():
+        forecast = budget_forecast(
+            user=job.owner,
+            year=job.params["year"],
+            regency=regency,
+            growth_percent=Decimal(job.params["growth"]),
+            wage_change_percent=Decimal(job.params["wage_change"]),
+        )
     progress(read=units, checked=units)
     content = forecast_workbook(forecast)
     name = f"proyeksi-iuran-{job.params['year']}-{regency.code if regency else 'semua'}.xlsx"
@@ -95,9 +97,10 @@ def run_dashboard(job: Job, progress) -> JobOutcome:
     regency = _regency(job)
     units = _units(job.owner, regency)
     progress(total=units)
-    table = coverage_table(
-        user=job.owner, period=month_start(job.params["period"]), regency=regency
-    )
+    with reading_from_replica():
+        table = coverage_table(
+            user=job.owner, period=month_start(job.params["period"]), regency=regency
+        )
     progress(read=units, checked=units)
     outcome = _write(job, coverage_filename(table, "xlsx"), coverage_workbook(table), units)
     progress(written=units)

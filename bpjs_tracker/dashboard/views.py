@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from bpjs_tracker.dashboard import charts, queues
 from bpjs_tracker.dashboard.report import plain_rows, table_columns
 from bpjs_tracker.dashboard.selectors import CoverageTable, coverage_table, trend
+from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.files import neutralise
 from bpjs_tracker.roles import Role, scope_for
 from enrollment.management.contract import PERIOD_RE
@@ -47,9 +48,11 @@ def chosen_regency(request) -> Regency | None:
 
 
 def table_for(request) -> CoverageTable:
-    return coverage_table(
-        user=request.user, period=chosen_period(request), regency=chosen_regency(request)
-    )
+    """The coverage table the request asks for, read from the replica when there is one
+    (the summary it reads is written by verifications and payments, never by this page)."""
+    period, regency = chosen_period(request), chosen_regency(request)  # scope from the primary
+    with reading_from_replica():
+        return coverage_table(user=request.user, period=period, regency=regency)
 
 
 def _sorted(rows, key: str):
@@ -126,8 +129,10 @@ def dashboard_context(request) -> dict:
         "is_branch": role == Role.BRANCH_STAFF,
     }
     if not context["is_treasurer"]:
-        points = trend(user=request.user, period=table.period, regency=table.regency)
+        with reading_from_replica():
+            points = trend(user=request.user, period=table.period, regency=table.regency)
         context["trend_svg"] = charts.trend_lines(points)
+    # The work queues stay on the primary: a roster just sent or verified must show at once.
     if context["is_branch"]:
         context["queues"] = queues.branch_queues(user=request.user, today=today)
     if context["is_treasurer"]:
@@ -162,7 +167,8 @@ def export_xlsx(request) -> HttpResponse:
     if export_jobs.is_large(request.user, regency):  # written by a job behind a progress bar
         job = export_jobs.dashboard_export_start(period=period, regency=regency, by=request.user)
         return redirect("jobs:progress", job.pk)
-    table = coverage_table(user=request.user, period=period, regency=regency)
+    with reading_from_replica():
+        table = coverage_table(user=request.user, period=period, regency=regency)
     response = HttpResponse(
         coverage_workbook(table),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

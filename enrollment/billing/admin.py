@@ -650,13 +650,14 @@ class BillAdmin(ScopedModelAdmin):
             )
             return HttpResponseRedirect(reverse("jobs:progress", args=[job.pk]))
         try:
-            forecast = budget_forecast(
-                user=request.user,
-                year=year,
-                regency=regency,
-                growth_percent=growth,
-                wage_change_percent=wage_change,
-            )
+            with reading_from_replica():
+                forecast = budget_forecast(
+                    user=request.user,
+                    year=year,
+                    regency=regency,
+                    growth_percent=growth,
+                    wage_change_percent=wage_change,
+                )
         except ValidationError as exc:
             self.message_user(request, " ".join(exc.messages), messages.ERROR)
             forecast = None
