@@ -186,6 +186,31 @@ STORAGES = {
 # Uploaded files (rosters, agreements) are private: stored outside the web root
 # and served only by views that check scope. There is deliberately no MEDIA_URL route.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "var" / "uploads"))
+# Several web and worker machines share the uploads either as one folder mounted everywhere
+# (DJANGO_MEDIA_ROOT) or, with DJANGO_STORAGE_BUCKET, as an S3-compatible bucket (AWS S3,
+# MinIO, Ceph...; credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or the
+# machine's role). Private objects only: files are read back through the scoped views.
+
+
+def bucket_storage(environ) -> dict | None:
+    """The S3 storage the environment names (DJANGO_STORAGE_BUCKET), or None for the folder."""
+    if not environ.get("DJANGO_STORAGE_BUCKET"):
+        return None
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["DJANGO_STORAGE_BUCKET"],
+            "endpoint_url": environ.get("DJANGO_STORAGE_ENDPOINT_URL") or None,
+            "region_name": environ.get("DJANGO_STORAGE_REGION") or None,
+            "location": environ.get("DJANGO_STORAGE_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,  # two uploads of "roster.xlsx" never replace each other
+        },
+    }
+
+
+STORAGES["default"] = bucket_storage(os.environ) or STORAGES["default"]
 # Scanned agreements and regulations: PDF only, at most this many bytes (default 10 MB).
 MOU_DOCUMENT_MAX_BYTES = int(os.environ.get("MOU_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024))
 # Largest claim document (PDF or JPEG scan) accepted.

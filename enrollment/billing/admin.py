@@ -5,13 +5,13 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery, Sum
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -995,9 +995,8 @@ class PaymentAdmin(ScopedModelAdmin):
             if stored is None:
                 self.message_user(request, _("Berkas pratinjau tidak ditemukan."), messages.ERROR)
                 return HttpResponseRedirect(request.path)
-            result = payments_import(
-                name=stored.name.split("-", 1)[1], content=stored.read_bytes(), by=request.user
-            )
+            name, content = stored
+            result = payments_import(name=name, content=content, by=request.user)
             if result.ok:
                 self.message_user(
                     request,
@@ -1035,20 +1034,30 @@ class PaymentAdmin(ScopedModelAdmin):
         return TemplateResponse(request, "admin/enrollment/payment/import.html", context)
 
 
-def _upload_dir(request) -> Path:
-    return Path(settings.MEDIA_ROOT) / "payment_imports" / str(request.user.pk)
+def _upload_dir(request) -> str:
+    return f"payment_imports/{request.user.pk}"
 
 
 def _store_upload(request, name: str, content: bytes) -> str:
-    """Keep the previewed file (private, per user) until it is confirmed; return its token."""
+    """Keep the previewed file (private, per user, on the shared storage: the confirmation
+    may reach another web machine) until it is confirmed; return its token."""
     token = uuid.uuid4().hex
-    directory = _upload_dir(request)
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / f"{token}-{short_file_name(name)}").write_bytes(content)
+    default_storage.save(
+        f"{_upload_dir(request)}/{token}-{short_file_name(name)}", ContentFile(content)
+    )
     return token
 
 
-def _stored_upload(request, token: str) -> Path | None:
+def _stored_upload(request, token: str) -> tuple[str, bytes] | None:
+    """The file name and content kept under `token` for this user, or None."""
     if not token.isalnum():
         return None
-    return next(_upload_dir(request).glob(f"{token}-*"), None)
+    try:
+        _folders, files = default_storage.listdir(_upload_dir(request))
+    except FileNotFoundError:
+        return None
+    kept = next((name for name in files if name.startswith(f"{token}-")), None)
+    if kept is None:
+        return None
+    with default_storage.open(f"{_upload_dir(request)}/{kept}", "rb") as handle:
+        return kept.split("-", 1)[1], handle.read()
