@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
@@ -73,16 +74,27 @@ class RegencyArrears:
     fine: int
 
 
-@dataclass
-class ArrearsPage:
-    rows: list[UnitArrearsRow]
-    regencies: list[RegencyArrears]  # totals per regency, every page
-    number: int
-    per_page: int
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the statement counts the units, the page holds only its
+    rows): Django's page numbers and indexes for a list the database pages itself."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self.count = count
+
+
+class ArrearsPage(Page):
+    """Django's Page of `UnitArrearsRow`, with the totals per regency of every page."""
+
+    def __init__(
+        self, rows: list[UnitArrearsRow], regencies: list[RegencyArrears], number, per_page
+    ):
+        super().__init__(rows, number, _CountedPaginator(sum(r.units for r in regencies), per_page))
+        self.regencies = regencies
 
     @property
     def units(self) -> int:
-        return sum(r.units for r in self.regencies)
+        return self.paginator.count
 
     @property
     def unpaid(self) -> int:
@@ -91,26 +103,6 @@ class ArrearsPage:
     @property
     def fine(self) -> int:
         return sum(r.fine for r in self.regencies)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.units // self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.rows)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _fine_ppm(period_field: str):
@@ -353,7 +345,7 @@ def arrears_page(
     while True:
         rows_raw, totals = _page_and_totals(connection, with_sql, params, number, per_page)
         units = sum(n for n, _u, _f in totals.values())
-        pages = max(1, -(-units // per_page))
+        pages = _CountedPaginator(units, per_page).num_pages
         if number <= pages:
             break
         number = pages  # past the last page: the last page
