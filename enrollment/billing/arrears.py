@@ -1,10 +1,10 @@
 """Arrears per work unit, computed by the database and paginated (issue #13).
 
-`units_in_arrears` (selectors.py) builds a statement and a fine schedule for every
-bill in Python: exact, and the reference, but 11–48 s for a province's 36.000
-bills. `arrears_page` gives the same figures per unit (unpaid amount, bills, oldest
-month and due date, months late, fine) and the totals per regency from one SQL
-statement, whatever the number of bills:
+The tests' reference, `units_in_arrears` (tests/enrollment/arrears_reference.py), builds a
+statement and a fine schedule for every bill in Python: exact, but 11–48 s for a province's
+36.000 bills. `arrears_page`, the app's one arrears implementation, gives the same figures
+per unit (unpaid amount, bills, oldest month and due date, months late, fine) and the
+totals per regency from one SQL statement, whatever the number of bills:
 
 - scoping, the parts' due dates and each month's fine rate are Django expressions
   (`Bill.objects.visible_to(user)`, `Coalesce`, `Extract`, a `Case` over the
@@ -55,7 +55,7 @@ PER_PAGE = 100
 
 @dataclass
 class UnitArrearsRow:
-    """One unit's arrears on `as_of`: the figures of `selectors.UnitArrears`, from SQL."""
+    """One unit's arrears on `as_of`: the figures of the reference's `UnitArrears`, from SQL."""
 
     unit: WorkUnit
     bills: int
@@ -332,7 +332,7 @@ def arrears_page(
 ) -> ArrearsPage:
     """One page of units in arrears on `as_of` (most owed first), with totals per regency.
 
-    The figures are those of `selectors.units_in_arrears` (same bills, payments up to
+    The figures are those of the tests' `units_in_arrears` (same bills, payments up to
     `as_of`, fines per part and month) in four queries whatever the number of bills:
     the payment rules, one statement for the page and the totals, the page's units, the
     regencies.

@@ -12,10 +12,10 @@ import pytest
 from enrollment.billing.arithmetic import add_months
 from enrollment.billing.arrears import arrears_page
 from enrollment.billing.payments import payment_record
-from enrollment.billing.selectors import units_in_arrears
 from enrollment.billing.services import bills_generate
 from enrollment.models import Bill, Payment, PaymentAllocation
 from tests import factories
+from tests.enrollment.arrears_reference import units_in_arrears
 from tests.enrollment.billing_helpers import verified_roster
 
 ROLES = ("province_admin", "sekda", "branch_staff", "opd_treasurer", "village_treasurer")
