@@ -71,6 +71,12 @@ class User(AbstractUser):
         verbose_name = _("pengguna")
         verbose_name_plural = pgettext_lazy("plural", "pengguna")
 
+    @property
+    def display_name(self) -> str:
+        """The user as people call them, everywhere a name is shown: full name, else the
+        user name."""
+        return self.get_full_name() or self.get_username()
+
     def clean(self):
         super().clean()
         if self.role == Role.SEKDA and self.regency_id is None:

@@ -70,17 +70,20 @@ def _first_message(exc) -> str:
     return exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
 
 
-# One date format on the claim page: the panels, the inputs and the list all say 14-10-2021,
-# so the read-only fields do too (Django's own would print "14 Okt. 2021" beside them).
-DAY = "d-m-Y"
+# Dates are written dd-mm-yyyy by the global formats (bpjs_tracker/formats), so the claim's
+# read-only dates that are never empty are Django's own fields. The stand-ins left: a date that
+# may be empty ("—"; the admin writes "-"; documents_complete_on's help text stays off the
+# read-only page) and the dates of read-only inline rows (a date field left in their form
+# would load the calendar scripts on a page with nothing to edit).
 
 
 def _day(value) -> str:
-    return date_format(value, DAY) if value else "—"
+    return date_format(value) if value else "—"
 
 
 def shown_day(model, name: str):
-    """A read-only stand-in for the date field `name`, printed as DAY (`<name>_day`)."""
+    """A read-only stand-in for the date field `name`: the date, "—" when empty
+    (`<name>_day`)."""
     field = model._meta.get_field(name)
 
     @admin.display(description=field.verbose_name, ordering=name)
@@ -269,7 +272,7 @@ class StatusChangeInline(ScopedTabularInline):
 
     @admin.display(description=_("waktu (WITA)"))
     def when(self, obj):
-        return date_format(timezone.localtime(obj.at), f"{DAY} H:i") if obj and obj.at else "—"
+        return date_format(timezone.localtime(obj.at), "DATETIME_FORMAT") if obj and obj.at else "—"
 
     @admin.display(description=_("perubahan status"))
     def change(self, obj):
@@ -352,11 +355,8 @@ class ClaimAdmin(ScopedModelAdmin):
         "created_by",
     )
     inlines = [HeirInline, ClaimDocumentInline, StatusChangeInline]
-    date_fields = ("date_of_death", "accident_date", "reported_on", "documents_complete_on",
-                   "paid_on")  # fmt: skip
-    date_of_death_day = shown_day(Claim, "date_of_death")
+    date_fields = ("accident_date", "documents_complete_on", "paid_on")
     accident_date_day = shown_day(Claim, "accident_date")
-    reported_on_day = shown_day(Claim, "reported_on")
     documents_complete_on_day = shown_day(Claim, "documents_complete_on")
     paid_on_day = shown_day(Claim, "paid_on")
     created_by_name = shown_person("created_by", _("dibuat oleh"))
@@ -409,7 +409,8 @@ class ClaimAdmin(ScopedModelAdmin):
         ]  # fmt: skip
 
     def _stand_ins(self) -> dict[str, str]:
-        """Read-only fields shown through a display method: dates as DAY, a user as a name."""
+        """Read-only fields shown through a display method: dates that may be empty (as "—"),
+        a user as a name."""
         return {**{n: f"{n}_day" for n in self.date_fields}, "created_by": "created_by_name"}
 
     def get_readonly_fields(self, request, obj=None):

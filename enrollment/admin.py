@@ -468,10 +468,8 @@ def _verified_message(result) -> str:
 
 
 def person_name(user) -> str:
-    """A user as people call them: full name, else the user name ("" for none)."""
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
+    """`User.display_name`, "" for none."""
+    return "" if user is None else user.display_name
 
 
 def _month_label(iso_day: str | None) -> str:

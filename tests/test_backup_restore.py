@@ -15,13 +15,13 @@ from django.core.management import call_command
 
 from bpjs_tracker.roles import sync_roles
 from enrollment.billing.payments import payment_record
-from enrollment.billing.selectors import units_in_arrears
 from enrollment.billing.services import bill_generate
 from enrollment.models import Bill, Membership, Roster, RosterUpload, Worker
 from enrollment.services.rosters import roster_import, roster_verify
 from regencies.models import Regency
 from regencies.services import reference_load
 from tests import factories
+from tests.enrollment.arrears_reference import units_in_arrears
 from tests.enrollment.conftest import roster_csv, worker_row
 from tests.factories import make_nik
 

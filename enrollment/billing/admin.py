@@ -628,7 +628,7 @@ class BillAdmin(ScopedModelAdmin):
             "as_of": as_of,
             "year": year,
             "page": page,
-            "arrears": page.rows,
+            "arrears": page.object_list,
             "previous_query": _with_param(request, "p", page.number - 1),
             "next_query": _with_param(request, "p", page.number + 1),
             "full_year": full_year,

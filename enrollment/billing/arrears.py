@@ -1,10 +1,10 @@
 """Arrears per work unit, computed by the database and paginated (issue #13).
 
-`units_in_arrears` (selectors.py) builds a statement and a fine schedule for every
-bill in Python: exact, and the reference, but 11–48 s for a province's 36.000
-bills. `arrears_page` gives the same figures per unit (unpaid amount, bills, oldest
-month and due date, months late, fine) and the totals per regency from one SQL
-statement, whatever the number of bills:
+The tests' reference, `units_in_arrears` (tests/enrollment/arrears_reference.py), builds a
+statement and a fine schedule for every bill in Python: exact, but 11–48 s for a province's
+36.000 bills. `arrears_page`, the app's one arrears implementation, gives the same figures
+per unit (unpaid amount, bills, oldest month and due date, months late, fine) and the
+totals per regency from one SQL statement, whatever the number of bills:
 
 - scoping, the parts' due dates and each month's fine rate are Django expressions
   (`Bill.objects.visible_to(user)`, `Coalesce`, `Extract`, a `Case` over the
@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.paginator import Page, Paginator
 from django.db import connections
 from django.db.models import (
     BigIntegerField,
@@ -54,7 +55,7 @@ PER_PAGE = 100
 
 @dataclass
 class UnitArrearsRow:
-    """One unit's arrears on `as_of`: the figures of `selectors.UnitArrears`, from SQL."""
+    """One unit's arrears on `as_of`: the figures of the reference's `UnitArrears`, from SQL."""
 
     unit: WorkUnit
     bills: int
@@ -73,16 +74,27 @@ class RegencyArrears:
     fine: int
 
 
-@dataclass
-class ArrearsPage:
-    rows: list[UnitArrearsRow]
-    regencies: list[RegencyArrears]  # totals per regency, every page
-    number: int
-    per_page: int
+class _CountedPaginator(Paginator):
+    """A paginator told its count (the statement counts the units, the page holds only its
+    rows): Django's page numbers and indexes for a list the database pages itself."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self.count = count
+
+
+class ArrearsPage(Page):
+    """Django's Page of `UnitArrearsRow`, with the totals per regency of every page."""
+
+    def __init__(
+        self, rows: list[UnitArrearsRow], regencies: list[RegencyArrears], number, per_page
+    ):
+        super().__init__(rows, number, _CountedPaginator(sum(r.units for r in regencies), per_page))
+        self.regencies = regencies
 
     @property
     def units(self) -> int:
-        return sum(r.units for r in self.regencies)
+        return self.paginator.count
 
     @property
     def unpaid(self) -> int:
@@ -91,26 +103,6 @@ class ArrearsPage:
     @property
     def fine(self) -> int:
         return sum(r.fine for r in self.regencies)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.units // self.per_page))
-
-    @property
-    def first_index(self) -> int:
-        return (self.number - 1) * self.per_page + 1 if self.rows else 0
-
-    @property
-    def last_index(self) -> int:
-        return (self.number - 1) * self.per_page + len(self.rows)
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 def _fine_ppm(period_field: str):
@@ -340,7 +332,7 @@ def arrears_page(
 ) -> ArrearsPage:
     """One page of units in arrears on `as_of` (most owed first), with totals per regency.
 
-    The figures are those of `selectors.units_in_arrears` (same bills, payments up to
+    The figures are those of the tests' `units_in_arrears` (same bills, payments up to
     `as_of`, fines per part and month) in four queries whatever the number of bills:
     the payment rules, one statement for the page and the totals, the page's units, the
     regencies.
@@ -353,7 +345,7 @@ def arrears_page(
     while True:
         rows_raw, totals = _page_and_totals(connection, with_sql, params, number, per_page)
         units = sum(n for n, _u, _f in totals.values())
-        pages = max(1, -(-units // per_page))
+        pages = _CountedPaginator(units, per_page).num_pages
         if number <= pages:
             break
         number = pages  # past the last page: the last page

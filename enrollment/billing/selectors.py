@@ -233,61 +233,6 @@ def bill_statements(bills, *, as_of: date | None = None) -> list[BillStatement]:
     return [bill_statement(b, as_of=as_of, rules=rules) for b in bills]
 
 
-# --- arrears per regency ---------------------------------------------------------------
-
-
-@dataclass
-class UnitArrears:
-    unit: WorkUnit
-    statements: list[BillStatement]
-
-    @property
-    def bills(self) -> int:
-        return len(self.statements)
-
-    @property
-    def unpaid(self) -> int:
-        return sum(s.unpaid for s in self.statements)
-
-    @property
-    def fine(self) -> int:
-        return sum(s.fine for s in self.statements)
-
-    @property
-    def oldest_period(self) -> date:
-        return min(s.bill.period for s in self.statements)
-
-    @property
-    def months_late(self) -> int:
-        return max(s.months_late for s in self.statements)
-
-
-def units_in_arrears(
-    *, user, regency: Regency | None = None, as_of: date | None = None
-) -> list[UnitArrears]:
-    """Units with bills past their due date and not fully paid on `as_of`, most owed first.
-
-    A statement per bill, in Python: the reference that `arrears.arrears_page` (the
-    arrears page: the same figures from SQL, a page at a time) is tested against.
-    """
-    as_of = as_of or timezone.localdate()
-    bills = (
-        Bill.objects.visible_to(user)
-        .filter(due_date__lt=as_of, total__gt=0)
-        .select_related("unit__regency")
-        .order_by("unit__code", "period")
-    )
-    if regency is not None:
-        bills = bills.filter(unit__regency=regency)
-    grouped: dict[int, UnitArrears] = {}
-    for statement in bill_statements(bills, as_of=as_of):
-        if not statement.overdue:
-            continue
-        unit = statement.bill.unit
-        grouped.setdefault(unit.pk, UnitArrears(unit, [])).statements.append(statement)
-    return sorted(grouped.values(), key=lambda u: (-u.unpaid, u.unit.code))
-
-
 @dataclass
 class FullYearPayers:
     regency: Regency
@@ -690,9 +635,9 @@ def stored_monthly_sums(
 def overdue_unpaid_by_unit(*, unit_ids, as_of: date) -> dict[int, tuple[int, int]]:
     """Per unit: (unpaid contribution in Rp, number of bills) of bills past due on `as_of`.
 
-    The same rule as `units_in_arrears` (unpaid on `as_of`, due date before it,
-    payments made up to `as_of`), fines excluded, in one aggregate query for many
-    units (`unit_ids=None`: every unit): the allocations are summed once per bill
+    The same rule as the arrears page (`arrears.arrears_page`: unpaid on `as_of`, due date
+    before it, payments made up to `as_of`), fines excluded, in one aggregate query for
+    many units (`unit_ids=None`: every unit): the allocations are summed once per bill
     rather than per bill in a correlated subquery.
     """
     from django.db import connection

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from claims.models import Claim, ClaimDocument, Heir
+from claims.models import Claim, ClaimDocument, ClaimStatusChange, Heir
 from enrollment.models import Programme
 from tests import factories
 from tests.factories import PDF_BYTES
@@ -170,6 +170,21 @@ def test_the_summary_is_a_printable_a4_page(client, world, branch_staff):
         "10-10-2021",
     ]:
         assert text in page
+
+
+def test_the_summary_history_names_who_did_each_step(client, world, branch_staff, opd_treasurer):
+    claim = factories.ClaimFactory(unit=world.kdi_dlhk)
+    opd_treasurer.first_name, opd_treasurer.last_name = "Hasnah", "Tamburaka"
+    opd_treasurer.save()
+    for to_status, by in (("draft", opd_treasurer), ("submitted", branch_staff)):
+        ClaimStatusChange.objects.create(
+            claim=claim, from_status="", to_status=to_status, by=by, at=timezone.now()
+        )
+    client.force_login(branch_staff)
+    page = client.get(reverse("admin:claims_claim_summary", args=[claim.pk])).content.decode()
+    # full name, else the user name (`User.display_name`)
+    assert "(Hasnah Tamburaka)" in page
+    assert f"({branch_staff.username})" in page
 
 
 def test_the_summary_of_a_claim_out_of_scope_is_404(client, world, branch_staff, sekda):

@@ -219,7 +219,7 @@ def test_branch_officer_verifies_imports_resolves_and_settles_a_death_claim(
     # one date format on the page (14-10-2021, as typed in the form), never "14 Okt. 2021"
     main = page.locator("#content-main").inner_text()
     assert not MONTH_WORDS.search(main), MONTH_WORDS.findall(main)
-    expect(page.locator("#content-main .field-date_of_death_day")).to_contain_text("14-10-2021")
+    expect(page.locator("#content-main .field-date_of_death")).to_contain_text("14-10-2021")
     assert not page.js_errors
     axe_pages(page)
     screenshot(page, artifacts, "branch-officer-claim")

@@ -2,8 +2,10 @@
 
 from datetime import date, timedelta
 
+import pytest
 from django.utils import timezone
 
+from enrollment.billing.services import bill_generate
 from enrollment.models import Bill, Roster, RosterEntry
 from tests import factories
 
@@ -32,6 +34,18 @@ def reverify(roster: Roster, *, wages: dict | None = None, add=(), remove=()) ->
     roster.verified_at = (roster.verified_at or timezone.now()) + timedelta(seconds=1)
     roster.save()
     return roster
+
+
+@pytest.fixture(name="bills")
+def two_units_billed_jan_feb(world):
+    """The `bills` of the payment import tests (in process and as jobs): DLHK and Satpol PP
+    of Kendari billed January and February 2025, Rp 14.850 a month each, nothing paid.
+    Import it where it is used (`# noqa: F401`)."""
+    for unit in (world.kdi_dlhk, world.kdi_satpol):
+        for period in (date(2025, 1, 1), date(2025, 2, 1)):
+            verified_roster(unit, period, [2_750_000])  # Rp 14.850 a month
+            bill_generate(unit=unit, period=period)
+    return world
 
 
 def bill_of(unit, period: date) -> Bill:

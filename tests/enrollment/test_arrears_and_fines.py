@@ -9,13 +9,13 @@ from enrollment.billing.payments import payment_record
 from enrollment.billing.selectors import (
     bill_statement,
     bill_statements,
-    units_in_arrears,
     villages_paid_full_year,
 )
 from enrollment.billing.services import bill_generate
 from enrollment.models import Bill
 from regencies.models import Village
 from tests import factories
+from tests.enrollment.arrears_reference import units_in_arrears
 from tests.enrollment.billing_helpers import bill_of, verified_roster
 
 JAN = date(2025, 1, 1)  # Rp 14.850, due Monday 17 Feb 2025

@@ -1,6 +1,7 @@
 """The billing admin: read-only bills without N+1, payments through the service, the
 arrears and forecast pages, payment import with preview, rates editable by the province only."""
 
+import functools
 import io
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from bpjs_tracker.roles import Role
+from enrollment.billing import admin as billing_admin
 from enrollment.billing.payments import payment_record
 from enrollment.billing.services import bills_generate
 from enrollment.models import ContributionRate, Payment, PaymentAllocation
@@ -114,6 +116,23 @@ def test_the_arrears_page_lists_units_in_arrears_of_the_users_scope(kendari_bill
     # a regency outside the scope is ignored, never shown
     response = client.get(reverse("admin:enrollment_bill_arrears"), {"regency": "74.04"})
     assert response.context["regency"] is None
+
+
+def test_the_arrears_pages_share_the_pager_and_keep_the_filters(kendari_bills, client, monkeypatch):
+    monkeypatch.setattr(
+        billing_admin, "arrears_page", functools.partial(billing_admin.arrears_page, per_page=3)
+    )
+    client.force_login(kendari_bills.user(Role.SEKDA))
+    response = client.get(
+        reverse("admin:enrollment_bill_arrears"),
+        {"regency": "74.71", "as_of": "2025-05-01", "p": "2"},
+    )
+    html = response.content.decode()
+    assert len(response.context["arrears"]) == 3
+    assert "Unit 4–6 dari 7" in html
+    assert "halaman 2 dari 3" in html
+    assert "regency=74.71&amp;as_of=2025-05-01&amp;p=1" in html
+    assert "regency=74.71&amp;as_of=2025-05-01&amp;p=3" in html
 
 
 def test_the_forecast_page_and_its_xlsx(kendari_bills, client):

@@ -7,21 +7,14 @@ import pytest
 from openpyxl import Workbook
 
 from enrollment.billing.payments import payment_record, payments_import
-from enrollment.billing.services import bill_generate
 from enrollment.models import Payment, PaymentAllocation
-from tests.enrollment.billing_helpers import bill_of, verified_roster
+from tests.enrollment.billing_helpers import (
+    bill_of,
+    two_units_billed_jan_feb,  # noqa: F401 (`bills`)
+)
 
 JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
 HEADER = "Kode Unit,Periode,Jumlah,Tanggal Bayar,Referensi\n"
-
-
-@pytest.fixture
-def bills(world):
-    for unit in (world.kdi_dlhk, world.kdi_satpol):
-        for period in (JAN, FEB):
-            verified_roster(unit, period, [2_750_000])  # Rp 14.850 a month
-            bill_generate(unit=unit, period=period)
-    return world
 
 
 def _import(text: str, **kwargs):

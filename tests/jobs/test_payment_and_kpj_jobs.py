@@ -14,16 +14,17 @@ from django.urls import reverse
 from bpjs_tracker.roles import Role
 from enrollment import import_jobs
 from enrollment.billing.payments import payments_import
-from enrollment.billing.services import bill_generate
 from enrollment.models import Membership, Payment
 from enrollment.services.rosters import roster_import, roster_verify
 from jobs.models import Job
 from jobs.services import job_run
-from tests.enrollment.billing_helpers import verified_roster
+from tests.enrollment.billing_helpers import (
+    two_units_billed_jan_feb,  # noqa: F401 (`bills`)
+)
 from tests.enrollment.conftest import roster_csv, worker_row
 from tests.factories import make_nik
 
-JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
+JAN = date(2025, 1, 1)
 BANK = (
     "Kode Unit,Periode,Jumlah,Tanggal Bayar,Referensi\n"
     "74.71-DLHK,2025-01,14850,10-02-2025,A1\n"
@@ -31,15 +32,6 @@ BANK = (
     "74.71-SATPOLPP,2025-01,20000,10-02-2025,A3\n"
 )
 A, B = make_nik(1), make_nik(2)
-
-
-@pytest.fixture
-def bills(world):
-    for unit in (world.kdi_dlhk, world.kdi_satpol):
-        for period in (JAN, FEB):
-            verified_roster(unit, period, [2_750_000])  # Rp 14.850 a month
-            bill_generate(unit=unit, period=period)
-    return world
 
 
 @pytest.fixture
