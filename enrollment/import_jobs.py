@@ -68,6 +68,8 @@ def checked_job(request, kind: str, job_id) -> Job | None:
     )
     if job is None or not job.params.get("dry_run") or not (job.result or {}).get("ok"):
         return None
+    if job.params.get("purged"):  # its file is gone (purge_abandoned_uploads): check again
+        return None
     return job
 
 
