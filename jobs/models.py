@@ -83,14 +83,15 @@ class Job(models.Model):
         return self.state in (self.State.DONE, self.State.FAILED)
 
     def stage(self) -> str:
-        """What a running job does before its rows are counted: 'membaca berkas: ~100.000 baris'."""
-        if self.state != self.State.RUNNING or self.rows_total:
+        """A file's declared size while it is parsed: 'membaca berkas: ~100.000 baris'.
+
+        Empty once the rows are counted, and for jobs that read no file (a billing run).
+        """
+        if self.state != self.State.RUNNING or self.rows_total or not self.rows_estimate:
             return ""
-        if self.rows_estimate:
-            return gettext("membaca berkas: ~%(rows)s baris") % {
-                "rows": number_format(self.rows_estimate, force_grouping=True)
-            }
-        return gettext("membaca berkas")
+        return gettext("membaca berkas: ~%(rows)s baris") % {
+            "rows": number_format(self.rows_estimate, force_grouping=True)
+        }
 
     def percent(self) -> int | None:
         """Read, checked and written count a third each; None before the rows are counted."""

@@ -59,10 +59,8 @@ def test_a_files_declared_size_is_the_first_figure_shown(client, world, opd_trea
     assert data["rows"]["estimate"] == 100_000 and data["percent"] is None
     page = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
     assert 'id="job-stage">membaca berkas: ~100.000 baris<' in page
-    Job.objects.filter(pk=job.pk).update(rows_estimate=0)
-    assert client.get(reverse("jobs:progress_json", args=[job.pk])).json()["stage"] == (
-        "membaca berkas"
-    )
+    Job.objects.filter(pk=job.pk).update(rows_estimate=0)  # no file, or none declared
+    assert client.get(reverse("jobs:progress_json", args=[job.pk])).json()["stage"] == ""
 
 
 @pytest.mark.parametrize(
