@@ -7,6 +7,11 @@ back to the queue once its visibility timeout passes, the second worker runs
 the job again, and the roster comes out whole and single. `.ci/run` gives the
 broker (Redis db 14) and a folder for the workers' pid files, which its exit
 trap stops in any case.
+
+The newer job kinds (payment and KPJ files checked then imported, a dashboard export, a
+billing run) go through the worker too: the same result as the in-process path, progress on
+the job row, and nothing doubled when their message is delivered twice or redelivered after
+the job's state was lost.
 """
 
 import datetime as dt
@@ -401,3 +406,34 @@ def test_a_billing_run_through_the_worker_equals_the_in_process_one(
     assert (job.result["created"], job.result["unchanged"]) == (0, 2)
     assert Bill.objects.filter(period=JAN).count() == 2
     assert totals(JAN) == totals(FEB)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_10000_row_payment_check_shows_its_progress_while_the_worker_runs(
+    reference_data, bills, workers
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bpjs_tracker.roles import Role
+    from enrollment import import_jobs
+
+    lines = [f"74.71-DLHK,,1000,10-02-2025,R{i}" for i in range(ROWS)]
+    content = ("Kode Unit,Periode,Jumlah,Tanggal Bayar,Referensi\n" + "\n".join(lines)).encode()
+    workers.start()
+    job = import_jobs.import_start(
+        import_jobs.PAYMENTS,
+        upload=SimpleUploadedFile("bank.csv", content),
+        by=bills.user(Role.BRANCH_STAFF),
+    )
+    seen = []
+    deadline = time.monotonic() + 120
+    while not job.finished and time.monotonic() < deadline:
+        job.refresh_from_db()
+        seen.append((job.state, job.rows_estimate, job.rows_read, job.rows_checked))
+        time.sleep(0.01)
+    assert job.state == Job.State.DONE, job.error or workers.logs()
+    assert counts(job) == (ROWS, ROWS, ROWS, ROWS, 0)
+    assert any(
+        state == "running" and estimate == ROWS and checked < ROWS
+        for state, estimate, _read, checked in seen
+    ), "the file's size was not seen before its rows were checked"
