@@ -230,9 +230,13 @@ EXPORT_JOB_MIN_UNITS = int(os.environ.get("EXPORT_JOB_MIN_UNITS", 1500))
 # imported) and of refused imports are deleted this many days after their upload
 # (`purge_abandoned_uploads`, run nightly by Celery beat); imported files are never deleted.
 UPLOAD_RETENTION_DAYS = int(os.environ.get("UPLOAD_RETENTION_DAYS", 90))
-# The one schedule (Celery beat, a single process: `celery -A bpjs_tracker beat`).
+# The schedule (Celery beat, a single process: `celery -A bpjs_tracker beat`).
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "abandon-uploads": {
+        "task": "enrollment.abandon_uploads",
+        "schedule": crontab(hour=2, minute=15),  # pending for over a day: abandoned
+    },
     "purge-abandoned-uploads": {
         "task": "enrollment.purge_abandoned_uploads",
         "schedule": crontab(hour=2, minute=30),  # 02:30 WITA, when nobody uploads

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from enrollment.services.uploads import uploads_purge
+from enrollment.services.uploads import uploads_abandon, uploads_purge
 
 logger = logging.getLogger(__name__)
 
@@ -25,3 +25,10 @@ def purge_abandoned_uploads(days: int | None = None) -> None:
         "(%s files, %s bytes)",
         len(result.roster_uploads), len(result.import_checks), days, result.files, result.bytes,
     )  # fmt: skip
+
+
+@shared_task(name="enrollment.abandon_uploads", acks_late=True)
+def abandon_uploads() -> None:
+    """Nightly: roster uploads pending for over a day become abandoned (`abandon_uploads`)."""
+    count = uploads_abandon(before=timezone.now() - timedelta(days=1))
+    logger.info("%s roster uploads pending for over a day marked abandoned", count)

@@ -172,6 +172,24 @@ def test_the_nightly_schedule_runs_the_purge(world, opd_treasurer):
     assert upload.file_purged_at is not None
 
 
+def test_the_nightly_schedule_abandons_uploads_pending_for_over_a_day(world, opd_treasurer):
+    from bpjs_tracker.celery import app
+    from enrollment.tasks import abandon_uploads
+
+    entry = project_settings.CELERY_BEAT_SCHEDULE["abandon-uploads"]
+    app.loader.import_default_modules()
+    assert entry["task"] == abandon_uploads.name and entry["task"] in app.tasks
+    stale, fresh = _kept(world, opd_treasurer, days=2), _kept(world, opd_treasurer, days=0)
+    abandon_uploads.apply()
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert (stale.status, fresh.status) == (
+        RosterUpload.Status.ABANDONED,
+        RosterUpload.Status.PENDING,
+    )
+    assert default_storage.exists(stale.file.name)  # the file stays until the retention
+
+
 def test_the_days_must_be_positive(db):
     from django.core.management.base import CommandError
 
