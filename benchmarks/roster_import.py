@@ -102,8 +102,10 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def write_xlsx(path: Path, rows) -> int:
-    """Write rows the way Excel does: text in the shared-strings table, dates as serials."""
+    """Write rows the way Excel does: text in the shared-strings table, dates as serials, and
+    the sheet's size declared up front (`<dimension ref="A1:I100001"/>`)."""
     strings: dict[str, int] = {}
+    rows = list(rows)
 
     def text(ref: str, value: str, style: int = 0) -> str:
         index = strings.setdefault(value, len(strings))
@@ -120,7 +122,8 @@ def write_xlsx(path: Path, rows) -> int:
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-                b"<sheetData>"
+                + f'<dimension ref="A1:{LETTERS[len(HEADERS) - 1]}{len(rows) + 1}"/>'.encode()
+                + b"<sheetData>"
             )
             cells = "".join(text(f"{LETTERS[i]}1", h) for i, h in enumerate(HEADERS))
             sheet.write(f'<row r="1">{cells}</row>'.encode())

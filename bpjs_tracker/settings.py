@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -250,6 +251,22 @@ IMPORT_JOB_MIN_BYTES = int(os.environ.get("IMPORT_JOB_MIN_BYTES", 256 * 1024))
 # Forecast and dashboard .xlsx exports covering at least this many work units are written
 # by a job to the shared storage; the job's result page offers the download.
 EXPORT_JOB_MIN_UNITS = int(os.environ.get("EXPORT_JOB_MIN_UNITS", 1500))
+# Files of imports never confirmed (a roster preview left, a payment or KPJ check never
+# imported) and of refused imports are deleted this many days after their upload
+# (`purge_abandoned_uploads`, run nightly by Celery beat); imported files are never deleted.
+UPLOAD_RETENTION_DAYS = int(os.environ.get("UPLOAD_RETENTION_DAYS", 90))
+# The schedule (Celery beat, a single process: `celery -A bpjs_tracker beat`).
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE = {
+    "abandon-uploads": {
+        "task": "enrollment.abandon_uploads",
+        "schedule": crontab(hour=2, minute=15),  # pending for over a day: abandoned
+    },
+    "purge-abandoned-uploads": {
+        "task": "enrollment.purge_abandoned_uploads",
+        "schedule": crontab(hour=2, minute=30),  # 02:30 WITA, when nobody uploads
+    },
+}
 
 # Uploads past ROSTER_MAX_UPLOAD_BYTES stop being stored as they arrive (bpjs_tracker/uploads.py).
 FILE_UPLOAD_HANDLERS = [

@@ -68,6 +68,8 @@ def checked_job(request, kind: str, job_id) -> Job | None:
     )
     if job is None or not job.params.get("dry_run") or not (job.result or {}).get("ok"):
         return None
+    if job.params.get("purged"):  # its file is gone (purge_abandoned_uploads): check again
+        return None
     return job
 
 
@@ -85,7 +87,8 @@ def _read(job: Job) -> bytes:
 
 
 def _finish(job: Job, outcome: JobOutcome) -> JobOutcome:
-    """A real import: the job is done within the import's transaction; the kept file goes after."""
+    """A real import: the job is done within the import's transaction (or at once when nothing
+    was saved: a refused file, nothing to change); the kept file goes after the commit."""
     if job.params.get("dry_run"):
         return outcome
     path = job.params["path"]
@@ -101,41 +104,45 @@ def _url(job: Job) -> str:
 
 
 def run_payments(job: Job, progress) -> JobOutcome:
+    """The service reports rows read and checked as it goes, written once committed; a real
+    import marks the job done within its own transaction (`within`)."""
     if (before := _imported_before(job)) is not None:
         return before
     content = _read(job)
-    progress(read=1)
-    with transaction.atomic():
-        result = payments_import(
-            name=job.params["name"],
-            content=content,
-            by=job.owner,
-            dry_run=job.params["dry_run"],
-        )
-        data = {
-            "file_name": result.file_name,
-            "dry_run": result.dry_run,
-            "ok": result.ok,
-            "saved": result.saved,
-            "problems": [str(p) for p in result.problems],
-            "rows": [
-                {
-                    "row": r.row,
-                    "status": r.status,
-                    "unit_code": r.unit_code,
-                    "period": r.period.isoformat() if r.period else None,
-                    "amount": r.amount,
-                    "owed": r.owed,
-                    "reference": r.reference,
-                    "message": str(r.message),
-                }
-                for r in result.rows
-            ],
-        }
-        outcome = _finish(job, JobOutcome(data, _url(job)))
-    rows = len(result.rows)  # reported after the commit: from inside it would not be seen
-    progress(total=rows, read=rows, checked=rows, written=result.saved)
-    return outcome
+    done: list[JobOutcome] = []
+    result = payments_import(
+        name=job.params["name"],
+        content=content,
+        by=job.owner,
+        dry_run=job.params["dry_run"],
+        progress=progress,
+        within=lambda saved: done.append(_finish(job, _payments_outcome(job, saved))),
+    )
+    return done[0] if done else _finish(job, _payments_outcome(job, result))
+
+
+def _payments_outcome(job: Job, result) -> JobOutcome:
+    data = {
+        "file_name": result.file_name,
+        "dry_run": result.dry_run,
+        "ok": result.ok,
+        "saved": result.saved,
+        "problems": [str(p) for p in result.problems],
+        "rows": [
+            {
+                "row": r.row,
+                "status": r.status,
+                "unit_code": r.unit_code,
+                "period": r.period.isoformat() if r.period else None,
+                "amount": r.amount,
+                "owed": r.owed,
+                "reference": r.reference,
+                "message": str(r.message),
+            }
+            for r in result.rows
+        ],
+    }
+    return JobOutcome(data, _url(job))
 
 
 def _payment_row(data: dict) -> SimpleNamespace:
@@ -173,40 +180,46 @@ def payments_page(request, job: Job) -> tuple[str, dict]:
 
 
 def run_kpj(job: Job, progress) -> JobOutcome:
+    """As `run_payments`: progress from the service, done within the import's transaction."""
     if (before := _imported_before(job)) is not None:
         return before
     upload = SimpleUploadedFile(job.params["name"], _read(job))
-    progress(read=1)
-    with transaction.atomic():
-        result = membership_kpj_import(upload=upload, by=job.owner, dry_run=job.params["dry_run"])
-        rows = result.row_count
-        data = {
-            "dry_run": result.dry_run,
-            "ok": result.ok,
-            "row_count": rows,
-            "updated": result.updated,
-            "unchanged": result.unchanged,
-            "skipped": result.skipped,
-            "problems": [
-                {"location": p.location, "is_error": p.is_error, "message": str(p.message)}
-                for p in result.sorted_problems()
-            ],
-            "changes": [
-                {
-                    "nik": c.nik,
-                    "name": c.name,
-                    "unit": c.unit,
-                    "programme": c.programme,
-                    "old": c.old,
-                    "new": c.new,
-                }
-                for c in result.changes
-            ],
-        }
-        outcome = _finish(job, JobOutcome(data, _url(job)))
-    written = 0 if result.dry_run or not result.ok else result.updated
-    progress(total=rows, read=rows, checked=rows, written=written)
-    return outcome
+    done: list[JobOutcome] = []
+    result = membership_kpj_import(
+        upload=upload,
+        by=job.owner,
+        dry_run=job.params["dry_run"],
+        progress=progress,
+        within=lambda saved: done.append(_finish(job, _kpj_outcome(job, saved))),
+    )
+    return done[0] if done else _finish(job, _kpj_outcome(job, result))
+
+
+def _kpj_outcome(job: Job, result) -> JobOutcome:
+    data = {
+        "dry_run": result.dry_run,
+        "ok": result.ok,
+        "row_count": result.row_count,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "skipped": result.skipped,
+        "problems": [
+            {"location": p.location, "is_error": p.is_error, "message": str(p.message)}
+            for p in result.sorted_problems()
+        ],
+        "changes": [
+            {
+                "nik": c.nik,
+                "name": c.name,
+                "unit": c.unit,
+                "programme": c.programme,
+                "old": c.old,
+                "new": c.new,
+            }
+            for c in result.changes
+        ],
+    }
+    return JobOutcome(data, _url(job))
 
 
 def kpj_page(request, job: Job) -> tuple[str, dict]:

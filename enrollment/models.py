@@ -212,6 +212,9 @@ class RosterUpload(TimeStampedModel):
     error_count = models.PositiveIntegerField(_("kesalahan"), default=0)
     warning_count = models.PositiveIntegerField(_("peringatan"), default=0)
     summary = models.JSONField(_("ringkasan pratinjau"), default=dict, blank=True)
+    # When `purge_abandoned_uploads` deleted the file of an upload never imported (the
+    # preview, its counts and problems stay); null while the file is kept.
+    file_purged_at = models.DateTimeField(_("berkas dihapus"), null=True, blank=True)
 
     objects = scoped_queryset(regency_path="unit__regency", unit_path="unit").as_manager()
 

@@ -7,8 +7,9 @@ page reads it. Celery carries only the job's id.
 
 from django.conf import settings
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from bpjs_tracker.querysets import ScopedQuerySet
 from bpjs_tracker.roles import scope_for
@@ -52,6 +53,9 @@ class Job(models.Model):
     language = models.CharField(_("bahasa"), max_length=8, default="id")
     state = models.CharField(_("status"), max_length=8, choices=State.choices, default=State.QUEUED)
     rows_total = models.PositiveIntegerField(_("jumlah baris"), default=0)
+    # The rows a file says it holds (an .xlsx sheet's declared size, a CSV's lines), read
+    # before the file is parsed: the first figure the progress page shows for a large file.
+    rows_estimate = models.PositiveIntegerField(_("perkiraan baris"), default=0)
     rows_read = models.PositiveIntegerField(_("baris dibaca"), default=0)
     rows_checked = models.PositiveIntegerField(_("baris diperiksa"), default=0)
     rows_written = models.PositiveIntegerField(_("baris disimpan"), default=0)
@@ -77,6 +81,17 @@ class Job(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (self.State.DONE, self.State.FAILED)
+
+    def stage(self) -> str:
+        """A file's declared size while it is parsed: 'membaca berkas: ~100.000 baris'.
+
+        Empty once the rows are counted, and for jobs that read no file (a billing run).
+        """
+        if self.state != self.State.RUNNING or self.rows_total or not self.rows_estimate:
+            return ""
+        return gettext("membaca berkas: ~%(rows)s baris") % {
+            "rows": number_format(self.rows_estimate, force_grouping=True)
+        }
 
     def percent(self) -> int | None:
         """Read, checked and written count a third each; None before the rows are counted."""

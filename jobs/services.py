@@ -80,12 +80,14 @@ def job_done_within(job: Job, outcome: JobOutcome) -> JobOutcome:
 class Progress:
     """Counts reported by a service: `progress(total=…, read=…, checked=…, written=…)`.
 
+    `estimate=…`: the rows a file declares before it is parsed (shown as "~100.000 baris").
+
     Each call is one UPDATE of the job row in autocommit, so the progress page
     sees it at once. Services call it outside their write transaction.
     """
 
     FIELDS = {"total": "rows_total", "read": "rows_read", "checked": "rows_checked",
-              "written": "rows_written"}  # fmt: skip
+              "written": "rows_written", "estimate": "rows_estimate"}  # fmt: skip
 
     def __init__(self, job_id: int):
         self.job_id = job_id
@@ -123,6 +125,8 @@ def job_run(job_id: int) -> None:
         state=Job.State.RUNNING,
         attempts=F("attempts") + 1,
         started_at=timezone.now(),
+        rows_total=0,
+        rows_estimate=0,
         rows_read=0,
         rows_checked=0,
         rows_written=0,

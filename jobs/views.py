@@ -29,11 +29,13 @@ def progress_json(request, job_id):
             "state": job.state,
             "state_label": job.get_state_display(),
             "percent": job.percent(),
+            "stage": job.stage(),
             "rows": {
                 "total": job.rows_total,
                 "read": job.rows_read,
                 "checked": job.rows_checked,
                 "written": job.rows_written,
+                "estimate": job.rows_estimate,
             },
             "error": job.error,
             "result_url": job.result_url if job.state == Job.State.DONE else "",

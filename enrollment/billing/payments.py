@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -16,10 +17,17 @@ from django.utils.translation import gettext_lazy
 
 from enrollment.imports import parsing
 from enrollment.imports.bounds import MAX_PROBLEMS, FileRefused, ProblemBudget
-from enrollment.imports.reading import read_table
+from enrollment.imports.reading import declared_rows, read_table
 from enrollment.models import Bill, Payment, PaymentAllocation
 from enrollment.summary import summary_refresh
 from regencies.models import WorkUnit
+
+PROGRESS_EVERY = 5000  # rows between two progress reports while a file is checked
+
+
+def _no_progress(**counts) -> None:
+    """A `progress` that reports nothing (the request path)."""
+
 
 REFERENCE_REQUIRED = gettext_lazy(
     "Referensi pembayaran wajib diisi (nomor referensi bank atau BPJS)."
@@ -262,7 +270,9 @@ def _parse_period(value) -> date | None:
     return date(year, month, 1)
 
 
-def _parse_rows(sheet: str, table: list[list], result: PaymentImportResult) -> list[ImportRow]:
+def _parse_rows(
+    sheet: str, table: list[list], result: PaymentImportResult, *, progress=_no_progress
+) -> list[ImportRow]:
     if not table:
         result.problems.append(Problem(sheet, 1, "-", _("berkas kosong")))
         return []
@@ -286,6 +296,8 @@ def _parse_rows(sheet: str, table: list[list], result: PaymentImportResult) -> l
         return []
     parsed = []
     for number, raw in enumerate(table[1:], start=2):
+        if number % PROGRESS_EVERY == 1:
+            progress(checked=number - 1)
         if len(result.problems) >= MAX_PROBLEMS:
             del result.problems[MAX_PROBLEMS:]
             result.problems.append(Problem(sheet, number, "-", ProblemBudget().message(number)))
@@ -402,7 +414,13 @@ def _reconcile(rows: list[ImportRow], units_qs) -> None:
 
 
 def payments_import(
-    *, name: str, content: bytes, by=None, dry_run: bool = False
+    *,
+    name: str,
+    content: bytes,
+    by=None,
+    dry_run: bool = False,
+    progress: Callable[..., None] | None = None,
+    within: Callable[[PaymentImportResult], None] | None = None,
 ) -> PaymentImportResult:
     """Import a bank or BPJS payment file (.csv/.xlsx): preview, reconcile, and save all or nothing.
 
@@ -410,25 +428,39 @@ def payments_import(
     a period, an existing bill; rows already recorded (same unit and reference)
     are skipped, so importing a file twice records it once. Any malformed or
     unmatched row: nothing is saved. `by=None` (the command without --user): every unit.
+
+    `progress(estimate=…, total=…, read=…, checked=…, written=…)`: counts for a job's
+    progress bar, reported outside the write transaction. `within(result)`: called inside
+    the transaction that saves the payments, after them (a job marks itself done there).
     """
+    report = progress or _no_progress
     result = PaymentImportResult(file_name=name, dry_run=dry_run)
+    if progress is not None and (estimate := declared_rows(content, filename=name)):
+        report(estimate=estimate)
     try:
         sheet, table = _read_table(name, content)
     except FileRefused as exc:  # one Indonesian message: unreadable, too large, over a limit
         result.problems.append(Problem(Path(name).stem or name, exc.row, exc.column, exc.message))
         return result
-    result.rows = _parse_rows(sheet, table, result)
+    count = max(len(table) - 1, 0)  # the header is not a payment
+    report(total=count, read=count)
+    result.rows = _parse_rows(sheet, table, result, progress=report)
     units_qs = WorkUnit.objects.all() if by is None else WorkUnit.objects.visible_to(by)
     _reconcile(result.rows, units_qs)
+    report(checked=count)
     if not result.ok or dry_run:
         return result
     try:
         with transaction.atomic():
             _lock_and_skip_recorded(result.rows)
             _save_rows(result, name=name, by=by)
+            if within is not None:
+                within(result)
     except IntegrityError:  # a writer that took no lock (a manual payment) raced this file
         result.saved = 0
         result.problems.append(Problem(Path(name).stem or name, 1, "-", str(IMPORT_RACED)))
+        return result
+    report(written=result.saved)  # after the commit: from inside it would not be seen
     return result
 
 

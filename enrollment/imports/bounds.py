@@ -224,6 +224,12 @@ def scan_sheet(archive: zipfile.ZipFile, path: str, *, keep_formula_chunks=None)
     return scan
 
 
+def dimension_rows(head: bytes) -> int | None:
+    """The last row of a worksheet's declared ``<dimension ref="A1:H100001"/>``, if any."""
+    found = _DIMENSION.search(head)
+    return int(found.group(2)) if found else None
+
+
 def scan_shared_strings(archive: zipfile.ZipFile) -> int:
     """The number of entries in the shared-strings table (calamine loads all of them), streamed."""
     try:

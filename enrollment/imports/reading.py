@@ -260,6 +260,72 @@ def read_table(data: bytes, *, filename: str) -> tuple[str, list[list]]:
     return probe.name, rows
 
 
+ESTIMATE_READ_BYTES = 64 * 1024  # of the sheet's XML: the dimension and the first rows
+ESTIMATE_SMALL_PART = 1024 * 1024  # the workbook's parts read whole to find the first sheet
+MIN_ROW_XML_BYTES = 11  # "<row></row>": a sheet cannot hold more rows than its size allows
+
+
+def declared_rows(data: bytes, *, filename: str) -> int | None:
+    """The data rows a file says it holds, before it is parsed (a job's first progress figure).
+
+    ``.xlsx``: the first sheet's ``<dimension ref="A1:H100001"/>``, read from the start of its
+    XML (at most ``ESTIMATE_READ_BYTES`` unpacked); when it is missing or cannot be true (more
+    rows than the XML's size can hold, or a single cell), the XML's size over the bytes of its
+    first rows. ``.csv``: its line count. An estimate only: the parse that follows applies the
+    limits (bounds.py) and counts the rows; None when there is nothing sensible to say.
+    """
+    try:
+        if data[:4] == b"PK\x03\x04":
+            rows = _declared_xlsx_rows(data)
+        elif Path(filename).suffix.lower() in {".csv", ".txt"}:
+            rows = data.count(b"\n") + (0 if data.endswith(b"\n") else 1) - 1
+        else:
+            return None
+    except Exception:  # a broken file: the parse reports it; the estimate says nothing
+        return None
+    if rows is None or rows <= 0:
+        return None
+    return min(rows, bounds.MAX_ROWS + 1)
+
+
+def _declared_xlsx_rows(data: bytes) -> int | None:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        bounds.check_zip(archive, len(data))
+        small = all(
+            info.file_size <= ESTIMATE_SMALL_PART
+            for info in archive.infolist()
+            if info.filename in {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"}
+        )
+        sheets = sheet_paths(archive) if small else []
+        path = sheets[0][1] if sheets else "xl/worksheets/sheet1.xml"
+        size = archive.getinfo(path).file_size
+        with archive.open(path) as xml:
+            head = xml.read(ESTIMATE_READ_BYTES)
+    dimension = bounds.dimension_rows(head)
+    if dimension is not None and 1 < dimension <= size // MIN_ROW_XML_BYTES:
+        return dimension - 1  # the header row
+    return _rows_by_size(head, size)
+
+
+def _rows_by_size(head: bytes, size: int) -> int | None:
+    """The XML's unpacked size over the bytes its first complete rows take (header excluded)."""
+    prefix = re.search(rb"<(\w+:)?row[\s>]", head)
+    if prefix is None:
+        return None
+    tag = b"<" + (prefix.group(1) or b"") + b"row"
+    starts = [m.start() for m in re.finditer(re.escape(tag) + rb"[\s>]", head)]
+    if len(head) < ESTIMATE_READ_BYTES:  # the whole sheet was read: its rows are counted
+        return len(starts) - 1
+    if len(starts) < 3:  # rows too long to measure from the head
+        return None
+    per_row = (starts[-1] - starts[1]) / (len(starts) - 2)
+    if per_row <= 0:
+        return None
+    rows = (size - starts[1]) / per_row
+    digits = max(len(str(int(rows))) - 2, 0)  # two significant figures: it is a guess
+    return int(round(rows, -digits))
+
+
 def human_size(size: int) -> str:
     """12,3 MB or 850 KB (Indonesian decimal comma)."""
     if size >= 1024 * 1024:

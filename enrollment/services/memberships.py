@@ -1,5 +1,6 @@
 """Memberships (JKK, JKM) derived from verified rosters, and KPJ numbers from BPJS files."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,12 @@ from simple_history.utils import bulk_update_with_history
 from enrollment.imports import parsing
 from enrollment.imports.bounds import MAX_PROBLEMS, ProblemBudget
 from enrollment.imports.problems import ERROR, WARNING, Problem
-from enrollment.imports.reading import FILE_HEADER_ONLY, KPJ_LAYOUT, read_roster_file
+from enrollment.imports.reading import (
+    FILE_HEADER_ONLY,
+    KPJ_LAYOUT,
+    declared_rows,
+    read_roster_file,
+)
 from enrollment.imports.rows import DUPLICATE_NIK
 from enrollment.models import Membership, Programme, Roster
 from enrollment.selectors import roster_verify_effect
@@ -22,6 +28,7 @@ from enrollment.services import bulk
 # A roster enrols its workers in these programmes (DOMAIN.md §1: JKK + JKM).
 ROSTER_PROGRAMMES = (Programme.JKK, Programme.JKM)
 BATCH = 500
+PROGRESS_EVERY = 5000  # rows between two progress reports while a file is read
 
 KPJ_NOT_ALLOWED = _("Anda tidak berhak mengubah nomor KPJ.")
 KPJ_REQUIRED = _("KPJ kosong. Isi nomor KPJ dari BPJS Ketenagakerjaan, atau hapus baris ini.")
@@ -113,11 +120,26 @@ def _require_can_set_kpj(by) -> None:
         raise PermissionDenied(KPJ_NOT_ALLOWED)
 
 
-def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImportResult:
-    """Set KPJ numbers from a NIK → KPJ file, on open memberships in the user's scope; all or nothing."""
+def membership_kpj_import(
+    *,
+    upload,
+    by=None,
+    dry_run: bool = False,
+    progress: Callable[..., None] | None = None,
+    within: Callable[[KpjImportResult], None] | None = None,
+) -> KpjImportResult:
+    """Set KPJ numbers from a NIK → KPJ file, on open memberships in the user's scope; all or nothing.
+
+    `progress(estimate=…, total=…, read=…, checked=…, written=…)`: counts for a job's
+    progress bar, reported outside the write transaction. `within(result)`: called inside
+    the transaction that saves the numbers, after them (a job marks itself done there).
+    """
     _require_can_set_kpj(by)
+    report = progress or _no_progress
     upload.seek(0) if hasattr(upload, "seek") else None
     data, filename = upload.read(), Path(getattr(upload, "name", "") or "kpj.csv").name
+    if progress is not None and (estimate := declared_rows(data, filename=filename)):
+        report(estimate=estimate)
     sheet = read_roster_file(data, filename=filename, layout=KPJ_LAYOUT)
     result = KpjImportResult(dry_run=dry_run, sheet=sheet.name, problems=list(sheet.problems))
     if not sheet.readable:
@@ -128,9 +150,13 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
     for number, cells in sheet.rows:
         if len(result.problems) >= MAX_PROBLEMS:
             del result.problems[MAX_PROBLEMS:]
-            result.problems.append(Problem(sheet.name, number, "A", ProblemBudget().message(number)))
+            result.problems.append(
+                Problem(sheet.name, number, "A", ProblemBudget().message(number))
+            )
             break
         result.row_count += 1
+        if result.row_count % PROGRESS_EVERY == 0:
+            report(read=result.row_count)
         nik = kpj = None
         try:
             nik = parsing.parse_nik(cells[i_nik] if i_nik < len(cells) else None).nik
@@ -154,6 +180,7 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
             )
         elif nik and kpj:
             wanted[nik] = (number, kpj)
+    report(total=result.row_count, read=result.row_count)
     if sheet.refusal is not None:  # a limit broken midway (bounds.py): that message alone
         result.problems = [sheet.refusal]
     elif result.row_count == 0:
@@ -213,6 +240,7 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
         membership.kpj, membership.updated_at = kpj, timezone.now()
         changed.append(membership)
     result.updated = len(changed)
+    report(checked=result.row_count)
     if dry_run or not changed:
         return result
     with transaction.atomic():
@@ -224,4 +252,11 @@ def membership_kpj_import(*, upload, by=None, dry_run: bool = False) -> KpjImpor
             default_user=by,
             default_change_reason=_g("Impor KPJ dari berkas %(name)s") % {"name": filename},
         )
+        if within is not None:
+            within(result)
+    report(written=result.updated)  # after the commit: from inside it would not be seen
     return result
+
+
+def _no_progress(**counts) -> None:
+    """A `progress` that reports nothing (the request path)."""

@@ -32,7 +32,7 @@ from django.utils.translation import gettext_lazy as _
 
 from enrollment.billing.services import BillsGenerateResult, bill_refresh_for_roster
 from enrollment.imports.problems import ERROR, WARNING, Problem
-from enrollment.imports.reading import max_upload_bytes, read_roster_file
+from enrollment.imports.reading import declared_rows, max_upload_bytes, read_roster_file
 from enrollment.imports.rows import RosterRow, check_rows
 from enrollment.models import Roster, RosterEntry, RosterUpload
 from enrollment.services import bulk, import_scope
@@ -374,6 +374,7 @@ def roster_upload_confirm(
 def confirmation_matches(upload: RosterUpload, typed: str) -> bool:
     """The second confirmation of a suspect upload: the unit's name or code, or the number
     of workers leaving (case, spaces and thousands dots ignored)."""
+
     def norm(text) -> str:
         return " ".join(str(text).split()).casefold().replace(".", "")
 
@@ -524,6 +525,10 @@ def _check(*, unit, period, data, filename, record=None, progress=None) -> Roste
 
 def _check_file(*, unit, period, data, filename, progress=None) -> RosterImportResult:
     started = time.perf_counter()
+    if progress is not None:  # the first figure, before the parse: "~100.000 baris"
+        estimate = declared_rows(data, filename=filename)
+        if estimate:
+            progress(estimate=estimate)
     sheet = read_roster_file(data, filename=filename)
     result = RosterImportResult(
         unit=unit,

@@ -26,8 +26,10 @@ def documented() -> dict[str, set[str]]:
 
 def test_the_topology_is_there():
     services = compose()["services"]
-    assert {"web", "worker", "db", "redis", "migrate"} <= set(services)
-    assert "beat" not in services  # nothing runs on a schedule; docs/deploy.md says so
+    assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(services)
+    # the one schedule (settings.CELERY_BEAT_SCHEDULE): one beat process, never replicated
+    assert "celery -A bpjs_tracker beat" in services["beat"]["command"]
+    assert "deploy" not in services["beat"] and settings.CELERY_BEAT_SCHEDULE
     assert services["web"]["command"].startswith("gunicorn bpjs_tracker.wsgi")
     assert "celery -A bpjs_tracker worker" in services["worker"]["command"]
 
@@ -48,7 +50,7 @@ def test_every_documented_variable_reaches_its_services():
 def test_every_variable_the_app_services_get_is_documented():
     services = compose()["services"]
     variables = documented()
-    for service in ("web", "worker", "migrate"):
+    for service in ("web", "worker", "beat", "migrate"):
         undocumented = set(services[service]["environment"]) - set(variables)
         assert undocumented == set(), service
 
@@ -62,7 +64,7 @@ def test_web_and_worker_share_the_uploads_folder():
 
 
 def test_production_settings_in_the_app_services():
-    for service in ("web", "worker", "migrate"):
+    for service in ("web", "worker", "beat", "migrate"):
         env = compose()["services"][service]["environment"]
         assert env["DJANGO_DEBUG"] == "0"
         assert env["DJANGO_LOG_FORMAT"] == "json"

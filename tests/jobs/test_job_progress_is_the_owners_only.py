@@ -39,12 +39,28 @@ def test_owner_reads_the_progress_as_json(client, world, opd_treasurer, kinds):
     client.force_login(opd_treasurer)
     data = client.get(reverse("jobs:progress_json", args=[job.pk])).json()
     assert data["state"] == "running"
-    assert data["rows"] == {"total": 10, "read": 10, "checked": 4, "written": 0}
+    assert data["rows"] == {"total": 10, "read": 10, "checked": 4, "written": 0, "estimate": 0}
+    assert data["stage"] == ""  # the rows are counted: the figures say it all
     assert data["percent"] == 46  # (10 + 4 + 0) of 3 × 10
     assert data["result_url"] == ""  # only once it is done
     page = client.get(reverse("jobs:progress", args=[job.pk]))
     assert page.status_code == 200
     assert 'src="/static/jobs/progress.js"' in page.content.decode()
+
+
+def test_a_files_declared_size_is_the_first_figure_shown(client, world, opd_treasurer, kinds):
+    job = job_start("test_counts", {}, by=opd_treasurer)
+    Job.objects.filter(pk=job.pk).update(
+        state=Job.State.RUNNING, rows_total=0, rows_read=0, rows_checked=0, rows_estimate=100_000
+    )
+    client.force_login(opd_treasurer)
+    data = client.get(reverse("jobs:progress_json", args=[job.pk])).json()
+    assert data["stage"] == "membaca berkas: ~100.000 baris"
+    assert data["rows"]["estimate"] == 100_000 and data["percent"] is None
+    page = client.get(reverse("jobs:progress", args=[job.pk])).content.decode()
+    assert 'id="job-stage">membaca berkas: ~100.000 baris<' in page
+    Job.objects.filter(pk=job.pk).update(rows_estimate=0)  # no file, or none declared
+    assert client.get(reverse("jobs:progress_json", args=[job.pk])).json()["stage"] == ""
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,6 @@ retried job saves nothing twice; the result is its owner's only.
 
 from datetime import date
 
-import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -15,16 +14,12 @@ from bpjs_tracker.roles import Role
 from enrollment import import_jobs
 from enrollment.billing.payments import payments_import
 from enrollment.models import Membership, Payment
-from enrollment.services.rosters import roster_import, roster_verify
 from jobs.models import Job
 from jobs.services import job_run
-from tests.enrollment.billing_helpers import (
-    two_units_billed_jan_feb,  # noqa: F401 (`bills`)
-)
-from tests.enrollment.conftest import roster_csv, worker_row
+from tests.enrollment.conftest import roster_csv
 from tests.factories import make_nik
 
-JAN = date(2025, 1, 1)
+JAN, FEB = date(2025, 1, 1), date(2025, 2, 1)
 BANK = (
     "Kode Unit,Periode,Jumlah,Tanggal Bayar,Referensi\n"
     "74.71-DLHK,2025-01,14850,10-02-2025,A1\n"
@@ -32,11 +27,6 @@ BANK = (
     "74.71-SATPOLPP,2025-01,20000,10-02-2025,A3\n"
 )
 A, B = make_nik(1), make_nik(2)
-
-
-@pytest.fixture
-def as_jobs(settings):
-    settings.IMPORT_JOB_MIN_BYTES = 1
 
 
 def _bank(text=BANK):
@@ -161,15 +151,6 @@ def test_someone_elses_payment_check_is_not_found_and_cannot_be_imported(bills, 
 
 
 # --- KPJ ---------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def members(world):
-    rows = [worker_row(nik, f"Pekerja {nik[-1]}") for nik in (A, B)]
-    roster_verify(
-        roster=roster_import(unit=world.kdi_dlhk, period=JAN, upload=roster_csv(rows)).roster
-    )
-    return world
 
 
 def _kpj_file():

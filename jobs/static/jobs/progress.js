@@ -18,6 +18,7 @@
       .then(function (job) {
         if (job.percent === null) { bar.removeAttribute("value"); } else { bar.value = job.percent; }
         show("job-state", job.state_label);
+        show("job-stage", job.stage || "");
         show("job-read", job.rows.read);
         show("job-checked", job.rows.checked);
         show("job-written", job.rows.written);
