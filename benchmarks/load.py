@@ -14,7 +14,8 @@ that `benchmarks/admin_pages.py` builds with the province data set (`bench_*`, p
 `bench-sandi-2026`, the largest OPD `74.71-BENCHBIG` as `--big-unit`). Each user waits 1–3 s
 between requests and mixes the dashboard, changelists, a bill page (the bills of
 `--big-unit` for the roles that see them, so its largest bill; otherwise the first page's),
-a 1,000-row roster upload + preview (roles that may upload) and a claim page. The run stops
+a 1,000-row roster upload + preview (roles that may upload; to `--big-unit` when the form
+searches among many units and the role sees it) and a claim page. The run stops
 after --run-time seconds (at most 600) and prints p50 / p95 / p99 latency, throughput and
 errors per page.
 
@@ -107,6 +108,8 @@ class RoleUser(HttpUser):
             if upload.status_code == 403:
                 upload.success()  # a role that may not upload (Sekda): no upload task
         self.unit_ids = UNIT_OPTION.findall(upload.text) if upload.status_code == 200 else []
+        if upload.status_code == 200 and not self.unit_ids:
+            self.unit_ids = self.searched_units()  # many units: the form searches as one types
         with self.client.get(
             "/admin/claims/claim/", name="changelist: claims", catch_response=True
         ) as claims:
@@ -116,6 +119,21 @@ class RoleUser(HttpUser):
         self.claim_ids = CLAIM_LINK.findall(claims.text)[:20] if self.claims_present else []
         global _ready
         _ready += 1
+
+    def searched_units(self) -> list[str]:
+        """The unit box's search (admin autocomplete): --big-unit when the role sees it, else
+        the first unit it offers."""
+        for term in dict.fromkeys([BIG_UNIT, ""]):
+            found = self.client.get(
+                "/admin/autocomplete/",
+                name="upload form: unit search",
+                params={"app_label": "enrollment", "model_name": "roster",
+                        "field_name": "unit", "term": term},
+            )  # fmt: skip
+            results = found.json().get("results", []) if found.status_code == 200 else []
+            if results:
+                return [str(results[0]["id"])]
+        return []
 
     # -- helpers -------------------------------------------------------------------------------
 
