@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/admin_pages.py [--db bpjs_bench_admin] [--rebuild]
         [--entries 1000000] [--units 3000] [--repeat 3] [--only SUBSTRING] [--skip SUBSTRING]
+        [--accounts] [--password PASSWORD]
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres (the server to use)
 
 The province (issue #13): 3,000 work units in all 17 regencies (every desa as a
@@ -12,6 +13,15 @@ in SQL (36,000 bills), 2,000,000 open JKK/JKM memberships (a third with a KPJ)
 and a payment for four bills in five (28,800). Built once with COPY and
 INSERT … SELECT into the database `--db` (default `bpjs_bench_admin`) and
 reused by later runs (`--rebuild` builds it again); never dropped.
+
+The build ends with the load test's five accounts (`benchmarks/load.py`), given their roles
+and scopes through the app's services as `seed_demo` does: `bench_opd_treasurer` (the
+largest OPD), `bench_village_treasurer` (one village unit), `bench_branch_staff` (the branch office
+serving the largest OPD's regency, and several others), `bench_sekda` (that regency) and
+`bench_province_admin`, all with `--password` (default `bench-sandi-2026`), and a few death
+claims through the claims services. `--accounts` does only that step on an existing
+database (idempotent: passwords and scopes are set again, existing claims kept) and times
+no page.
 
 Then, as the provincial administrator (the widest scope), every registered
 admin's changelist, the bill, roster and worker change pages of the largest
@@ -42,6 +52,8 @@ PERIOD = date(2025, 1, 1)
 MONTHS = 12
 BIG_UNIT_WORKERS = 20_000
 BUDGET_MS = 500
+BENCH_PASSWORD = "bench-sandi-2026"  # noqa: S105 - a throwaway benchmark database's accounts
+BIG_UNIT = "74.71-BENCHBIG"
 
 
 def database_exists(name: str) -> bool:
@@ -63,7 +75,7 @@ def timed(label: str, fn):
     return value
 
 
-def build(n_units: int, n_entries: int) -> None:
+def build(n_units: int, n_entries: int, password: str = BENCH_PASSWORD) -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
@@ -80,9 +92,7 @@ def build(n_units: int, n_entries: int) -> None:
     sync_roles()
     now = timezone.now()
     regencies = list(Regency.objects.order_by("code"))
-    units = [
-        WorkUnit(code="74.71-BENCHBIG", name="OPD terbesar", kind="opd", regency=regencies[-1])
-    ]
+    units = [WorkUnit(code=BIG_UNIT, name="OPD terbesar", kind="opd", regency=regencies[-1])]
     for village in Village.objects.filter(kind="desa").select_related("district")[: n_units // 2]:
         units.append(
             WorkUnit(
@@ -168,6 +178,7 @@ def build(n_units: int, n_entries: int) -> None:
     timed("coverage summary of 2025-01", lambda: summary_rebuild(periods=[PERIOD]))
     with connection.cursor() as cursor:
         timed("ANALYZE", lambda: cursor.execute("ANALYZE"))
+    timed("load-test accounts and claims", lambda: accounts(password))
 
 
 def _earlier_months(cursor) -> None:
@@ -223,6 +234,117 @@ def _payments(cursor) -> None:
         " SELECT p.id, b.id, b.total FROM enrollment_payment p"
         " JOIN enrollment_bill b ON p.reference = 'BENCH-' || b.id"
     )
+
+
+# --- the load test's accounts ------------------------------------------------------------------
+
+
+def accounts(password: str = BENCH_PASSWORD) -> list[str]:
+    """The five roles' accounts (scopes as in production) and a few death claims; idempotent."""
+    from django.db import transaction
+
+    from bpjs_tracker.models import User
+    from bpjs_tracker.roles import Role, sync_roles
+    from bpjs_tracker.services import user_set_role
+    from regencies.models import BranchOffice, Regency, WorkUnit
+
+    sync_roles()
+    big = WorkUnit.objects.get(code=BIG_UNIT)
+    village = WorkUnit.objects.filter(kind="village", rosters__period=PERIOD).order_by("pk").first()
+    branch = (  # the office serving the largest OPD's regency today, with its other regencies
+        BranchOffice.objects.filter(
+            assignments__regency=big.regency, assignments__valid_to__isnull=True
+        )
+        .order_by("pk")
+        .first()
+    )
+    scoped = [
+        ("bench_opd_treasurer", Role.OPD_TREASURER, {"work_units": [big]}),
+        ("bench_village_treasurer", Role.VILLAGE_TREASURER, {"work_units": [village]}),
+        ("bench_branch_staff", Role.BRANCH_STAFF, {"branch_office": branch}),
+        ("bench_sekda", Role.SEKDA, {"regency": Regency.objects.get(code=big.regency.code)}),
+        ("bench_province_admin", Role.PROVINCE_ADMIN, {}),
+    ]
+    users = {}
+    with transaction.atomic():
+        for username, role, scope in scoped:
+            user, _created = User.objects.get_or_create(
+                username=username, defaults={"first_name": "Uji", "last_name": "Beban"}
+            )
+            user.set_password(password)
+            user_set_role(user=user, role=role, **scope)
+            users[role] = user
+            where = ", ".join(
+                getattr(v, "short_name", "") or getattr(v, "code", "") or v[0].code
+                for v in scope.values()
+            )
+            print(f"    {username}: {role} ({where or 'provinsi'})", flush=True)
+        claimed = _claims(big, village, users)
+    print(f"    {claimed} benchmark claims", flush=True)
+    return [username for username, _role, _scope in scoped]
+
+
+def _claims(big, village, users) -> int:
+    """Death claims on the largest OPD, the village and an OPD of a few regencies.
+
+    Through claim_save / claim_document_add / claim_submit, as the treasurers would; each
+    worker is on its unit's verified roster of PERIOD with open JKK/JKM memberships.
+    """
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+
+    from bpjs_tracker.roles import Role
+    from claims.checklist import required_documents
+    from claims.models import Claim, Heir
+    from claims.services import claim_document_add, claim_save, claim_submit
+    from enrollment.models import RosterEntry
+    from regencies.models import WorkUnit
+
+    note = "Klaim uji beban (benchmark): data dikarang."
+    others = list(
+        WorkUnit.objects.filter(kind="opd", code__contains="-BENCH")
+        .exclude(pk=big.pk)
+        .order_by("pk")[:4]
+    )
+    plan = [(big, users[Role.OPD_TREASURER], n) for n in range(4)]
+    plan += [(village, users[Role.VILLAGE_TREASURER], n) for n in range(2)]
+    plan += [(unit, users[Role.PROVINCE_ADMIN], 0) for unit in others]
+    for unit, by, n in plan:
+        entry = (
+            RosterEntry.objects.filter(roster__unit=unit, roster__period=PERIOD)
+            .select_related("worker")
+            .order_by("row_number")[n : n + 1]
+            .first()
+        )
+        if entry is None or Claim.objects.filter(worker=entry.worker, note=note).exists():
+            continue
+        programme = "JKK" if n == 1 else "JKM"
+        death = PERIOD + timedelta(days=9 + n)
+        claim = claim_save(
+            claim=Claim(
+                unit=unit, worker=entry.worker, programme=programme, date_of_death=death,
+                accident_date=death if programme == "JKK" else None, place_of_death="Kendari",
+                cause_of_death="Sakit (uji beban)", reported_by="Bendahara (uji beban)",
+                reported_on=death + timedelta(days=3), note=note,
+            ),
+            by=by,
+        )  # fmt: skip
+        heir = Heir(
+            claim=claim, name=f"Ahli waris {entry.worker.name}", relationship="spouse",
+            nik=f"7471014{n + 1}0190{9100 + claim.pk % 900:04d}", birth_date=date(1990, 1, n + 1),
+            is_recipient=True, bank_name="Bank Sultra", account_number=f"00091{claim.pk:05d}",
+        )  # fmt: skip
+        heir.full_clean()
+        heir.save()
+        if n % 2 == 0:  # half with their documents in and handed to the branch office
+            for kind in required_documents(programme, ["spouse"]):
+                claim_document_add(
+                    claim=claim, kind=kind, file=ContentFile(b"%PDF-1.4\n% uji\n", name=f"{kind}.pdf"),
+                    received_on=claim.reported_on, by=by,
+                )  # fmt: skip
+            claim_submit(claim=claim, by=by)
+    return Claim.objects.filter(note=note).count()
 
 
 # --- the pages ------------------------------------------------------------------------------------
@@ -330,6 +452,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", help="time only the pages whose label contains this")
     parser.add_argument("--skip", help="skip the pages whose label contains this")
+    parser.add_argument(
+        "--accounts",
+        action="store_true",
+        help="only (re)create the load test's five accounts and claims on the database",
+    )
+    parser.add_argument(
+        "--password", default=BENCH_PASSWORD, help="the load test accounts' password"
+    )
     args = parser.parse_args()
 
     from billing import create_database, drop_database
@@ -349,7 +479,12 @@ def main() -> None:
     django.setup()
     if fresh:
         print(f"building {args.db}: {args.units} units, {args.entries:,} workers", flush=True)
-        build(args.units, args.entries)
+        build(args.units, args.entries, args.password)
+    if args.accounts:
+        if not fresh:
+            print(f"load-test accounts and claims on {args.db}:", flush=True)
+            accounts(args.password)
+        return
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -3,14 +3,21 @@
     .venv/bin/pip install -r benchmarks/requirements.txt          # locust (not a runtime need)
     .venv/bin/python benchmarks/load.py --host http://127.0.0.1:8014 \\
         [--users 50] [--spawn-rate 10] [--run-time 60] [--password demo-sandi-2026]
+        [--accounts a,b,c,d,e] [--big-unit CODE] [--province]
 
 The server is whatever listens at --host (127.0.0.1 or localhost only; anything else is
 refused): start gunicorn with several workers on a PostgreSQL database holding the data set
-first (benchmarks/README.md has the commands). Each simulated user logs in as one of the demo
-accounts (`seed_demo`), the five roles in turn, waits 1–3 s between requests and mixes the
-dashboard, changelists, a bill page, a 1,000-row roster upload + preview (roles that may
-upload) and a claim page (when the claims app has its admin). The run stops after --run-time
-seconds (at most 600) and prints p50 / p95 / p99 latency, throughput and errors per page.
+first (benchmarks/README.md has the commands). Each simulated user logs in as one of the
+accounts, the five roles in turn: by default the demo accounts of `seed_demo`; `--accounts`
+names others (comma-separated, with `--password`), and `--province` stands for the accounts
+that `benchmarks/admin_pages.py` builds with the province data set (`bench_*`, password
+`bench-sandi-2026`, the largest OPD `74.71-BENCHBIG` as `--big-unit`). Each user waits 1–3 s
+between requests and mixes the dashboard, changelists, a bill page (the bills of
+`--big-unit` for the roles that see them, so its largest bill; otherwise the first page's),
+a 1,000-row roster upload + preview (roles that may upload; to `--big-unit` when the form
+searches among many units and the role sees it) and a claim page. The run stops
+after --run-time seconds (at most 600) and prints p50 / p95 / p99 latency, throughput and
+errors per page.
 
 Production-like server settings (DEBUG off) send secure cookies and check the Origin of a
 POST over HTTPS: the users send `X-Forwarded-Proto: https` and an `Origin`, and keep their
@@ -26,6 +33,7 @@ import csv  # noqa: E402
 import datetime as dt  # noqa: E402
 import io  # noqa: E402
 import itertools  # noqa: E402
+import os  # noqa: E402
 import re  # noqa: E402
 import sys  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
@@ -41,6 +49,10 @@ ACCOUNTS = [
     "demo_sekda",
     "demo_province_admin",
 ]
+PROVINCE_ACCOUNTS = [name.replace("demo_", "bench_") for name in ACCOUNTS]  # admin_pages.py
+PROVINCE_PASSWORD = "bench-sandi-2026"  # noqa: S105 - benchmarks/admin_pages.py's default
+PROVINCE_BIG_UNIT = "74.71-BENCHBIG"
+BIG_UNIT = ""  # --big-unit: the bill page shows this unit's bills when the role sees them
 ALLOWED_HOSTS = {"127.0.0.1", "localhost"}
 MAX_RUN_TIME = 600
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -87,12 +99,17 @@ class RoleUser(HttpUser):
         )
         bills = self.get("/admin/enrollment/bill/", "changelist: bills")
         self.bill_ids = BILL_LINK.findall(bills.text)[:20]
+        if BIG_UNIT:
+            big = self.get(f"/admin/enrollment/bill/?q={BIG_UNIT}", "changelist: bills")
+            self.bill_ids = BILL_LINK.findall(big.text)[:20] or self.bill_ids
         with self.client.get(
             "/admin/enrollment/roster/upload/", name="upload form", catch_response=True
         ) as upload:
             if upload.status_code == 403:
                 upload.success()  # a role that may not upload (Sekda): no upload task
         self.unit_ids = UNIT_OPTION.findall(upload.text) if upload.status_code == 200 else []
+        if upload.status_code == 200 and not self.unit_ids:
+            self.unit_ids = self.searched_units()  # many units: the form searches as one types
         with self.client.get(
             "/admin/claims/claim/", name="changelist: claims", catch_response=True
         ) as claims:
@@ -102,6 +119,21 @@ class RoleUser(HttpUser):
         self.claim_ids = CLAIM_LINK.findall(claims.text)[:20] if self.claims_present else []
         global _ready
         _ready += 1
+
+    def searched_units(self) -> list[str]:
+        """The unit box's search (admin autocomplete): --big-unit when the role sees it, else
+        the first unit it offers."""
+        for term in dict.fromkeys([BIG_UNIT, ""]):
+            found = self.client.get(
+                "/admin/autocomplete/",
+                name="upload form: unit search",
+                params={"app_label": "enrollment", "model_name": "roster",
+                        "field_name": "unit", "term": term},
+            )  # fmt: skip
+            results = found.json().get("results", []) if found.status_code == 200 else []
+            if results:
+                return [str(results[0]["id"])]
+        return []
 
     # -- helpers -------------------------------------------------------------------------------
 
@@ -171,7 +203,9 @@ class RoleUser(HttpUser):
 
 def report(env: Environment, seconds: float) -> str:
     rows = [("page", "requests", "errors", "p50 ms", "p95 ms", "p99 ms", "req/s")]
-    entries = sorted(env.stats.entries.values(), key=lambda e: e.name)
+    entries = sorted(
+        (e for e in env.stats.entries.values() if e.num_requests), key=lambda e: e.name
+    )
     for entry in [*entries, env.stats.total]:
         rows.append(
             (
@@ -193,19 +227,33 @@ def report(env: Environment, seconds: float) -> str:
 
 
 def main() -> int:
-    global PASSWORD
+    global PASSWORD, ACCOUNTS, BIG_UNIT
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--host", default="http://127.0.0.1:8014")
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", type=int, default=60, help="seconds (at most 600)")
-    parser.add_argument("--password", default=PASSWORD)
+    parser.add_argument("--password", help=f"the accounts' password (default {PASSWORD})")
+    parser.add_argument(
+        "--accounts", help="comma-separated user names, one per role (default: seed_demo's)"
+    )
+    parser.add_argument("--big-unit", help="work unit code whose bills the bill page shows")
+    parser.add_argument(
+        "--province",
+        action="store_true",
+        help="the accounts, password and largest OPD of benchmarks/admin_pages.py",
+    )
     args = parser.parse_args()
     if urlsplit(args.host).hostname not in ALLOWED_HOSTS:
         parser.error("--host must be 127.0.0.1 or localhost: this load test runs locally only")
     if not 0 < args.run_time <= MAX_RUN_TIME:
         parser.error(f"--run-time must be between 1 and {MAX_RUN_TIME} seconds")
-    PASSWORD = args.password
+    if args.province:
+        ACCOUNTS, PASSWORD, BIG_UNIT = PROVINCE_ACCOUNTS, PROVINCE_PASSWORD, PROVINCE_BIG_UNIT
+    if args.accounts:
+        ACCOUNTS = [name.strip() for name in args.accounts.split(",") if name.strip()]
+    PASSWORD = args.password or PASSWORD
+    BIG_UNIT = args.big_unit or BIG_UNIT
     RoleUser.host = args.host
     env = Environment(user_classes=[RoleUser])
     runner = env.create_local_runner()
@@ -223,8 +271,9 @@ def main() -> int:
     runner.greenlet.join()
     seconds = (dt.datetime.now() - started).total_seconds()
     print(
-        f"{args.users} users, spawn rate {args.spawn_rate}/s, {seconds:.0f} s measured after "
-        f"all had logged in (login p95 {login_p95} ms), against {args.host}"
+        f"{args.users} users as {', '.join(ACCOUNTS)}; spawn rate {args.spawn_rate}/s, "
+        f"{seconds:.0f} s measured after all had logged in (login p95 {login_p95} ms), "
+        f"against {args.host}; load average {os.getloadavg()[0]:.1f}"
     )
     print(report(env, seconds))
     return 1 if env.stats.total.num_failures else 0
