@@ -235,7 +235,8 @@ def _units_sharing_workers(unit_ids: list[int], period: date) -> set[int]:
         .exclude(end__lt=start)
         .values("worker_id")
     ).exclude(end__lt=start)
-    return set(shared.exclude(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct())
+    others = shared.exclude(unit_id__in=unit_ids).order_by()  # no ordering columns in DISTINCT
+    return set(others.values_list("unit_id", flat=True).distinct())
 
 
 def _store(unit_ids: list[int] | None, period: date, *, coverage_too: bool = True) -> None:
