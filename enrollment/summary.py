@@ -235,10 +235,91 @@ def _units_sharing_workers(unit_ids: list[int], period: date) -> set[int]:
         .exclude(end__lt=start)
         .values("worker_id")
     ).exclude(end__lt=start)
-    return set(shared.exclude(unit_id__in=unit_ids).values_list("unit_id", flat=True).distinct())
+    others = shared.exclude(unit_id__in=unit_ids).order_by()  # no ordering columns in DISTINCT
+    return set(others.values_list("unit_id", flat=True).distinct())
 
 
-def _store(unit_ids: list[int] | None, period: date, *, coverage_too: bool = True) -> None:
+def _unchanged_until(unit_ids: list[int], period: date, until: date) -> date:
+    """The last month up to `until` whose covered figures for `unit_ids` equal `period`'s.
+
+    A unit's covered counts, first-unit flags and segments on a month's last day change only
+    when (a) a JKK or JKM membership of one of the workers involved starts or ends between the
+    two days, or (b) one of the units has a verified roster in between (its segments then come
+    from that roster, and its on-roster counts from that month's). The workers involved: every
+    worker with a membership through these units not ended before `period` (a superset of
+    those covered through them on any later day), through whichever unit: their cover
+    elsewhere sets the first-unit flags. With neither, the months after `period` have the same
+    covered figures and no roster counts (no verified roster that month), so
+    `summary_refresh` copies them instead of recomputing them. One statement per question.
+    """
+    m, ro = Membership._meta.db_table, Roster._meta.db_table
+    day = month_end(period)
+    ops = connection.ops
+    params = {"day": ops.adapt_datefield_value(day), "period": ops.adapt_datefield_value(period)}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT MIN(r.period) FROM {ro} r WHERE {_in('r.unit_id', unit_ids)}"
+            " AND r.status = 'verified' AND r.period > %(period)s",
+            params,
+        )
+        (next_roster,) = cursor.fetchone()
+        cursor.execute(
+            f"SELECT MIN(CASE WHEN m.start > %(day)s THEN m.start END),"
+            f' MIN(CASE WHEN m."end" >= %(day)s THEN m."end" END) FROM {m} m'
+            " WHERE m.programme IN ('JKK', 'JKM')"
+            ' AND (m.start > %(day)s OR m."end" >= %(day)s)'
+            f" AND m.worker_id IN (SELECT x.worker_id FROM {m} x WHERE {_in('x.unit_id', unit_ids)}"
+            ' AND (x."end" IS NULL OR x."end" >= %(period)s))',
+            params,
+        )
+        next_start, last_end = cursor.fetchone()
+    # The first day whose status differs from `day`'s: a start after it, the day after an end.
+    changes = []
+    if next_start is not None:
+        changes.append(_as_date(next_start))
+    if last_end is not None:
+        changes.append(_as_date(last_end) + timedelta(days=1))
+    first_changed = min(changes, default=None)
+    last = until
+    for bound in (first_changed, _as_date(next_roster)):
+        if bound is not None:  # the month before the one containing `bound`
+            last = min(last, (bound.replace(day=1) - timedelta(days=1)).replace(day=1))
+    return max(last, period)
+
+
+def _as_date(value):
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])  # SQLite returns text
+
+
+def _store_copy(unit_ids: list[int], period: date, figures: dict) -> None:
+    """Write `figures` (coverage_live of an unchanged earlier month) as `period`'s coverage."""
+    now = timezone.now()
+    for chunk in _chunks(unit_ids):
+        _of_units(CoverageSummary.objects.filter(period=period), chunk).delete()
+    CoverageSummary.objects.bulk_create(
+        [
+            CoverageSummary(
+                unit_id=unit_id,
+                period=period,
+                segment=segment,
+                on_roster=0,  # no verified roster in the month (else it is not copied)
+                covered=f.covered,
+                covered_regency=f.covered_regency,
+                covered_province=f.covered_province,
+                refreshed_at=now,
+            )
+            for (unit_id, segment), f in figures.items()
+            if f.covered  # a key only the month's roster gave has no row without it
+        ],
+        batch_size=1000,
+    )
+
+
+def _store(
+    unit_ids: list[int] | None, period: date, *, coverage_too: bool = True
+) -> dict[tuple[int, str], CoverageFigures] | None:
     now = timezone.now()
     months = unit_month_live(unit_ids=unit_ids, period=period)
     for chunk in _chunks(unit_ids):
@@ -261,7 +342,7 @@ def _store(unit_ids: list[int] | None, period: date, *, coverage_too: bool = Tru
         batch_size=1000,
     )
     if not coverage_too:
-        return
+        return None
     coverage = coverage_live(unit_ids=unit_ids, period=period)
     for chunk in _chunks(unit_ids):
         _of_units(CoverageSummary.objects.filter(period=period), chunk).delete()
@@ -281,6 +362,7 @@ def _store(unit_ids: list[int] | None, period: date, *, coverage_too: bool = Tru
         ],
         batch_size=1000,
     )
+    return coverage
 
 
 # Bulk writers (demo data, benchmarks, a province's billing run) defer the refreshes of many
@@ -329,13 +411,30 @@ def summary_refresh(
     since = since.replace(day=1)
     until = max((until or this_month()).replace(day=1), since)
     written = 0
-    with transaction.atomic(), (_hash_joins() if coverage else nullcontext()):
+    # While nothing that the covered figures depend on changes from one month to the next
+    # (`_unchanged_until`), the later months' figures are the earlier month's, copied: a
+    # roster for a month long past no longer recomputes every month up to today.
+    copy_until, copied, copied_units = None, None, None
+    with transaction.atomic(), _hash_joins() if coverage else nullcontext():
         for period in months_between(since, until):
             units = unit_ids
+            if coverage and copy_until is not None and period <= copy_until:
+                # Every unit whose figures may differ this month is among the month's units
+                # the copy was computed for (fewer workers share units as months pass).
+                _store(copied_units, period, coverage_too=False)
+                _store_copy(copied_units, period, copied)
+                written += len(copied_units)
+                continue
             if coverage:
                 units = sorted(set(unit_ids) | _units_sharing_workers(unit_ids, period))
-            _store(units, period, coverage_too=coverage)
+            figures = _store(units, period, coverage_too=coverage)
             written += len(units)
+            if coverage and period < until:
+                copy_until, copied, copied_units = (
+                    _unchanged_until(units, period, until),
+                    figures,
+                    units,
+                )
     return written
 
 

@@ -460,6 +460,11 @@ class MembershipSyncCounts:
     opened: int
     closed: int
     removed: int
+    # People, not memberships: workers given at least one membership (their JKK + JKM cover
+    # starts) and workers whose memberships were ended (it ends). The same sets as
+    # `roster_verify_effect` counts before the change, read from the rows written.
+    workers_started: int = 0
+    workers_ended: int = 0
 
 
 def sync_memberships(
@@ -543,11 +548,12 @@ def sync_memberships(
                 )
                 cursor.execute(
                     f"WITH c AS (UPDATE {m} m SET {_q('end')} = %(last_day)s, updated_at = %(now)s"
-                    f" WHERE {close_where} RETURNING m.*)"
-                    f" INSERT INTO {history} ({kpj_cols}) SELECT {kpj_values} FROM c",
+                    f" WHERE {close_where} RETURNING m.*),"
+                    f" h AS (INSERT INTO {history} ({kpj_cols}) SELECT {kpj_values} FROM c)"
+                    " SELECT COUNT(*), COUNT(DISTINCT worker_id) FROM c",
                     params,
                 )
-                closed = cursor.rowcount
+                closed, workers_ended = cursor.fetchone()
                 cursor.execute(
                     f"WITH c AS (DELETE FROM {m} m WHERE {remove_where} RETURNING m.*)"
                     f" INSERT INTO {history} ({gone_cols}) SELECT {gone_values} FROM c",
@@ -555,12 +561,19 @@ def sync_memberships(
                 )
                 removed = cursor.rowcount
                 cursor.execute(
-                    f"WITH c AS (INSERT INTO {m} ({insert_columns}) {insert_select} RETURNING *)"
-                    f" INSERT INTO {history} ({new_cols}) SELECT {new_values} FROM c",
+                    f"WITH c AS (INSERT INTO {m} ({insert_columns}) {insert_select} RETURNING *),"
+                    f" h AS (INSERT INTO {history} ({new_cols}) SELECT {new_values} FROM c)"
+                    " SELECT COUNT(*), COUNT(DISTINCT worker_id) FROM c",
                     params,
                 )
-                opened = cursor.rowcount
-                return MembershipSyncCounts(opened=opened, closed=closed, removed=removed)
+                opened, workers_started = cursor.fetchone()
+                return MembershipSyncCounts(
+                    opened=opened,
+                    closed=closed,
+                    removed=removed,
+                    workers_started=workers_started,
+                    workers_ended=workers_ended,
+                )
             finally:
                 cursor.execute(
                     "SELECT set_config('enable_nestloop', %s, true), set_config('jit', %s, true)",
@@ -581,6 +594,8 @@ def sync_memberships(
         cursor.execute(
             f"UPDATE {m} AS m SET kpj = {kpj_of}, updated_at = %(now)s WHERE {kpj_where}", params
         )
+        cursor.execute(f"SELECT COUNT(DISTINCT m.worker_id) FROM {m} m WHERE {close_where}", params)
+        (workers_ended,) = cursor.fetchone()
         end_history_cols, end_history_values = _membership_history_sql(
             "m", {"end": "%(last_day)s", "updated_at": "%(now)s"}, "~"
         )
@@ -613,4 +628,16 @@ def sync_memberships(
             f" WHERE m.id > %(last_id)s AND m.unit_id = %(unit)s",
             {**params, "last_id": last_id},
         )
-    return MembershipSyncCounts(opened=opened, closed=closed, removed=removed)
+        cursor.execute(
+            f"SELECT COUNT(DISTINCT m.worker_id) FROM {m} m"
+            f" WHERE m.id > %(last_id)s AND m.unit_id = %(unit)s",
+            {**params, "last_id": last_id},
+        )
+        (workers_started,) = cursor.fetchone()
+    return MembershipSyncCounts(
+        opened=opened,
+        closed=closed,
+        removed=removed,
+        workers_started=workers_started,
+        workers_ended=workers_ended,
+    )

@@ -22,7 +22,6 @@ from enrollment.imports.reading import (
 )
 from enrollment.imports.rows import DUPLICATE_NIK
 from enrollment.models import Membership, Programme, Roster
-from enrollment.selectors import roster_verify_effect
 from enrollment.services import bulk
 
 # A roster enrols its workers in these programmes (DOMAIN.md §1: JKK + JKM).
@@ -62,7 +61,6 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
     row. Set-based: a fixed number of SQL statements however long the roster
     (`bulk.sync_memberships`). Call inside the verification's transaction.
     """
-    effect = roster_verify_effect(roster=roster)  # in people, counted before the change
     counts = bulk.sync_memberships(
         roster_id=roster.pk,
         unit_id=roster.unit_id,
@@ -78,8 +76,10 @@ def memberships_sync(*, roster: Roster, by=None) -> MembershipSync:
         opened=counts.opened,
         closed=counts.closed,
         removed=counts.removed,
-        workers_started=effect.workers_starting,
-        workers_ended=effect.workers_ending,
+        # In people: the workers of the rows written, the same sets `roster_verify_effect`
+        # counts before the change (pinned by tests/enrollment/test_memberships_sync_set_based.py).
+        workers_started=counts.workers_started,
+        workers_ended=counts.workers_ended,
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _g
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from enrollment.models import Membership, Programme, Roster, RosterEntry
+from enrollment.selectors import roster_verify_effect
 from enrollment.services.memberships import ROSTER_PROGRAMMES, memberships_sync
 from tests.factories import MembershipFactory, RosterFactory, WorkerFactory
 
@@ -131,9 +132,15 @@ def test_set_based_sync_equals_the_orm_path_on_a_random_world(world, branch_staf
         except _Rollback:
             pass
 
+        effect = roster_verify_effect(roster=roster)  # in people, before the change
         result = memberships_sync(roster=roster, by=by)
 
         assert (result.opened, result.closed, result.removed) == expected_counts
+        # The people counted from the rows written equal the selector's count beforehand.
+        assert (result.workers_started, result.workers_ended) == (
+            effect.workers_starting,
+            effect.workers_ending,
+        )
         assert _state(since) == expected
         compared += sum(expected_counts)
     assert compared > 0  # the random world did open, close or remove something
