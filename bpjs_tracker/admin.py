@@ -230,7 +230,7 @@ class NikSearchMixin:
         tables (7.8 s over a province's roster entries). Here each first hop of the search
         fields becomes ``worker_id IN (SELECT id FROM worker WHERE UPPER(name) LIKE …)``,
         which the trigram index on ``UPPER(name)`` serves on PostgreSQL (migration
-        enrollment 0014). With fields over several relations, the rows found are exactly
+        enrollment 0015). With fields over several relations, the rows found are exactly
         Django's: those where one relation matches every word, plus, for rows where the
         words match in different relations, the rows where a relation other than the first
         matches a word and the whole condition holds (a union of index-served parts).

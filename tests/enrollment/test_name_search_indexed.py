@@ -3,7 +3,7 @@
 Django's admin search tests ``UPPER(worker.name) LIKE '%…%' OR UPPER(unit.code) LIKE '%…%'``
 on every joined row (7.8 s over a province's roster entries). `NikSearchMixin` searches each
 related table on its own (``worker_id IN (SELECT id FROM worker WHERE UPPER(name) LIKE …)``),
-which the trigram index of migration 0014 serves on PostgreSQL. The rows found must be
+which the trigram index of migration 0015 serves on PostgreSQL. The rows found must be
 exactly Django's, for every kind of term.
 """
 
