@@ -293,8 +293,10 @@ def _as_date(value):
     return date.fromisoformat(str(value)[:10])  # SQLite returns text
 
 
-def _store_copy(unit_ids: list[int], period: date, figures: dict) -> None:
-    """Write `figures` (coverage_live of an unchanged earlier month) as `period`'s coverage."""
+def _write_coverage(unit_ids, period: date, figures: dict, *, copied: bool = False) -> None:
+    """Replace the units' coverage rows of `period` with `figures`. A copied month has no
+    verified roster (else it is not copied): no one on a roster, and a key only the earlier
+    month's roster gave has no row."""
     now = timezone.now()
     for chunk in _chunks(unit_ids):
         _of_units(CoverageSummary.objects.filter(period=period), chunk).delete()
@@ -304,14 +306,14 @@ def _store_copy(unit_ids: list[int], period: date, figures: dict) -> None:
                 unit_id=unit_id,
                 period=period,
                 segment=segment,
-                on_roster=0,  # no verified roster in the month (else it is not copied)
+                on_roster=0 if copied else f.on_roster,
                 covered=f.covered,
                 covered_regency=f.covered_regency,
                 covered_province=f.covered_province,
                 refreshed_at=now,
             )
             for (unit_id, segment), f in figures.items()
-            if f.covered  # a key only the month's roster gave has no row without it
+            if f.covered or not copied
         ],
         batch_size=1000,
     )
@@ -344,24 +346,7 @@ def _store(
     if not coverage_too:
         return None
     coverage = coverage_live(unit_ids=unit_ids, period=period)
-    for chunk in _chunks(unit_ids):
-        _of_units(CoverageSummary.objects.filter(period=period), chunk).delete()
-    CoverageSummary.objects.bulk_create(
-        [
-            CoverageSummary(
-                unit_id=unit_id,
-                period=period,
-                segment=segment,
-                on_roster=f.on_roster,
-                covered=f.covered,
-                covered_regency=f.covered_regency,
-                covered_province=f.covered_province,
-                refreshed_at=now,
-            )
-            for (unit_id, segment), f in coverage.items()
-        ],
-        batch_size=1000,
-    )
+    _write_coverage(unit_ids, period, coverage)
     return coverage
 
 
@@ -422,7 +407,7 @@ def summary_refresh(
                 # Every unit whose figures may differ this month is among the month's units
                 # the copy was computed for (fewer workers share units as months pass).
                 _store(copied_units, period, coverage_too=False)
-                _store_copy(copied_units, period, copied)
+                _write_coverage(copied_units, period, copied, copied=True)
                 written += len(copied_units)
                 continue
             if coverage:
