@@ -398,6 +398,21 @@ def pages() -> list[tuple[str, str]]:
         ("memberships, KPJ", f"{memberships}?q=1{3:010d}"),
         ("memberships, active filter", f"{memberships}?aktif=1"),
     ]  # fmt: skip
+    # The other roles' start page and lists, when the load test's accounts exist (--accounts):
+    # a branch officer's start page carries the work queues, a treasurer's lists one unit.
+    from bpjs_tracker.models import User
+
+    for username in User.objects.filter(username__startswith="bench_").order_by("username").values_list("username", flat=True):
+        if username == "bench_province_admin":
+            continue
+        role = username.removeprefix("bench_")
+        found += [
+            (f"{role}: dashboard", reverse("admin:index"), username),
+            (f"{role}: roster list", reverse("admin:enrollment_roster_changelist"), username),
+            (f"{role}: bill list", reverse("admin:enrollment_bill_changelist"), username),
+            (f"{role}: memberships", memberships, username),
+            (f"{role}: roster entries", entries, username),
+        ]
     return found
 
 
@@ -418,10 +433,15 @@ def measure(
     )
     if created:
         user_set_role(user=user, role=Role.PROVINCE_ADMIN)
-    client = Client()
-    client.force_login(user)
+    clients = {user.username: Client()}
+    clients[user.username].force_login(user)
     rows = []
-    for label, url in pages():
+    for label, url, *as_user in pages():
+        username = as_user[0] if as_user else user.username
+        if username not in clients:
+            clients[username] = Client()
+            clients[username].force_login(User.objects.get(username=username))
+        client = clients[username]
         if only and only.lower() not in label.lower():
             continue
         if skip and skip.lower() in label.lower():

@@ -108,7 +108,9 @@ class Roster(TimeStampedModel):
     unit = models.ForeignKey(
         WorkUnit, on_delete=models.PROTECT, related_name="rosters", verbose_name=_("unit kerja")
     )
-    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan."))
+    # indexed: lists sort by month first; the index lets the newest month be read first
+    # (18 ms instead of sorting every roster of every month at a province's scale)
+    period = models.DateField(_("periode"), help_text=_("Hari pertama bulan."), db_index=True)
     file = models.FileField(_("berkas"), upload_to=roster_upload_to, max_length=300)
     original_name = models.CharField(_("nama berkas asli"), max_length=255, blank=True)
     uploaded_by = models.ForeignKey(
@@ -294,7 +296,11 @@ class Membership(TimeStampedModel):
     )
     programme = models.CharField(_("program"), max_length=3, choices=Programme.choices)
     unit = models.ForeignKey(
-        WorkUnit, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("unit kerja")
+        WorkUnit,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        verbose_name=_("unit kerja"),
+        db_index=False,  # membership_unit_id_idx (unit, id) serves the unit's look-ups
     )
     kpj = models.CharField(_("KPJ"), max_length=15, blank=True)
     start = models.DateField(_("mulai"))
@@ -320,6 +326,9 @@ class Membership(TimeStampedModel):
             # KPJ look-ups (admin search, the KPJ import's "already taken" check); most
             # memberships have none yet, so the index holds only those that do.
             models.Index(fields=["kpj"], condition=~Q(kpj=""), name="membership_kpj_idx"),
+            # A unit's memberships newest first (a treasurer's list): without the id beside
+            # the unit, the largest OPD's list walked the whole table by id (0,4-3,6 s).
+            models.Index(fields=["unit", "id"], name="membership_unit_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -770,7 +779,9 @@ class Bill(TimeStampedModel):
     unit = models.ForeignKey(
         WorkUnit, on_delete=models.PROTECT, related_name="bills", verbose_name=_("unit kerja")
     )
-    period = models.DateField(_("bulan iuran"), help_text=_("Hari pertama bulan."))
+    period = models.DateField(
+        _("bulan iuran"), help_text=_("Hari pertama bulan."), db_index=True
+    )  # as the roster's: the bill list reads the newest month first
     due_date = models.DateField(_("jatuh tempo"))
     contribution_total = models.BigIntegerField(_("iuran (Rp)"), default=0)
     adjustment_total = models.BigIntegerField(_("penyesuaian (Rp)"), default=0)

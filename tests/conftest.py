@@ -8,6 +8,7 @@ province's.
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from bpjs_tracker.roles import Role, sync_roles
@@ -30,6 +31,7 @@ def fast_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "id"
+    cache.clear()  # no test sees what another kept (ids repeat after a rollback on SQLite)
 
 
 @pytest.fixture(scope="session")
