@@ -464,7 +464,11 @@ def _read_csv(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterS
 
 
 def _non_blank(row) -> bool:
-    return any(v is not None and (not isinstance(v, str) or v.strip()) for v in row)
+    """A row with a value in it (a plain loop: it runs for every row and stops at the first)."""
+    for value in row:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return True
+    return False
 
 
 def _take_header(result: RosterSheet, rows: Iterator, col_offset: int) -> bool:
@@ -532,7 +536,7 @@ def _take_header(result: RosterSheet, rows: Iterator, col_offset: int) -> bool:
         result.readable = False
         result.rows = ()
         return False
-    result.rows = ((n, row) for n, row in rows if any(row) and _non_blank(row))
+    result.rows = ((n, row) for n, row in rows if _non_blank(row))
     return True
 
 
