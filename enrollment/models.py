@@ -262,11 +262,6 @@ class RosterEntry(models.Model):
     wage = models.PositiveBigIntegerField(_("upah (Rp)"))
     start_date = models.DateField(_("TMT"))
     kpj = models.CharField(_("KPJ"), max_length=15, blank=True)
-    # A digest of the row's cells as read from the file together with the values they
-    # were parsed into (enrollment.imports.rows.row_hash); the next import skips the
-    # per-cell checks of a row whose cells and stored values still give this digest.
-    # Empty for rows that had a warning and for entries written before it existed.
-    row_hash = models.BigIntegerField(_("sidik baris"), null=True, blank=True, editable=False)
 
     objects = scoped_queryset(
         regency_path="roster__unit__regency", unit_path="roster__unit"

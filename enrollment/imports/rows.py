@@ -6,11 +6,8 @@ database (the previous roster, other units' rosters, existing workers) are in
 """
 
 from calendar import monthrange
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from hashlib import blake2b
-from operator import itemgetter
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -42,28 +39,8 @@ SEGMENTS_FOR_UNIT_KIND = {
 UNIT_KIND_LABELS = {"opd": _("OPD"), "village": _("pemerintah desa")}
 
 
-# Part of every row hash: raise it whenever a cell parser or a row-local rule changes what
-# a cell means (a new alias, another limit), so that no stored hash vouches for old results.
-ROW_HASH_VERSION = 1
-
-
-def row_hash(raw: tuple, parsed: tuple) -> int:
-    """A stable 64-bit digest of a row's cells as read and the values they were parsed into.
-
-    `raw`: the cells of NIK, name, birth date, sex, position, category, wage, TMT and KPJ
-    (None without a KPJ column) as the reader handed them over; `parsed`: NIK … kpj as
-    checked (``RosterRow[1:10]``, or a stored entry's ``StoredRow[3:12]``). ``repr`` keeps
-    the cells' types apart (``'1'``, ``1``, ``1.0``, a date), and is the same in every
-    process, unlike ``hash()``. Binding the parsed values too means that a stored entry
-    vouches for its row only while the entry and its worker still hold what the row gave
-    (a worker renamed by another unit's roster no longer matches).
-    """
-    text = repr((ROW_HASH_VERSION, raw, parsed)).encode("utf-8", "surrogatepass")
-    return int.from_bytes(blake2b(text, digest_size=8).digest(), "big", signed=True)
-
-
 class RosterRow(NamedTuple):
-    """A good row of the file; ``row[2:10]`` (name … kpj) compares with a stored entry."""
+    """A good row of the file; ``row[2:]`` (name … kpj) compares with a stored entry."""
 
     row: int
     nik: str
@@ -75,7 +52,6 @@ class RosterRow(NamedTuple):
     wage: int
     start_date: date
     kpj: str
-    row_hash: int | None = None  # row_hash() of a row without any problem; None otherwise
 
 
 @dataclass
@@ -83,7 +59,6 @@ class CheckedRows:
     rows: list[RosterRow]
     problems: list[Problem]
     row_count: int  # data rows read, good or bad
-    reused: int = 0  # rows taken from a stored entry by their hash (per-cell checks skipped)
 
 
 def check_rows(
@@ -93,23 +68,11 @@ def check_rows(
     period: date,
     known_regencies: frozenset[str] | set[str],
     today: date,
-    known: Mapping | None = None,
 ) -> CheckedRows:
     """Parse every cell, then the rules across cells (NIK vs birth date/sex, age at TMT, duplicates).
 
     Written for 100,000 rows: cells with few distinct values (sex, category, position)
     are parsed once per value, and the exception path is taken only by bad cells.
-
-    `known`: stored entries by NIK (``bulk.StoredRow``, the roster this file replaces or
-    follows). A row whose cells and that entry's values give the entry's ``row_hash`` is
-    taken from the entry without parsing its cells: a hash is only stored for a row that
-    had no problem at all, and the cell parsers and the rules within a row (NIK format,
-    NIK vs birth date and sex, age at TMT, wage 0) depend on nothing but the cells. The
-    rules that depend on more still run for it, and any that would say something sends
-    the row down the full path, which says it: the NIK seen earlier in the file, the
-    NIK's regency (the Regency table), the category for the unit's kind, a TMT after the
-    roster's month, a birth date after today; so are columns without a header. The
-    outcome is the same with or without `known` (tests/enrollment/test_row_hash.py).
     """
     name_of = sheet.name
     index = {f: c.index for f, c in sheet.columns.items()}
@@ -132,10 +95,6 @@ def check_rows(
     position_of = _Memo(parsing.parse_text)
     oldest = date(1900, 1, 1)
     same_date = {}.setdefault  # one object per distinct date: 100,000 rows share a few thousand
-    pick = itemgetter(i_nik, i_name, i_birth, i_sex, i_pos, i_seg, i_wage, i_start)
-    regency_prefixes = frozenset(code.replace(".", "") for code in known_regencies)
-    unnamed = sheet.unnamed
-    reused = 0
 
     def problem(number, field, message, severity=ERROR):
         problems.append(Problem(name_of, number, label[field], str(message), severity))
@@ -150,26 +109,6 @@ def check_rows(
         row_count += 1
         if len(cells) < width_needed:
             cells = [*cells, *([None] * (width_needed - len(cells)))]
-        raw = (*pick(cells), None if i_kpj is None else cells[i_kpj])
-        stored = known.get(raw[0]) if known else None
-        if stored is not None and stored.row_hash is not None:
-            parsed = stored[3:12]  # nik … kpj
-            nik, birth_date, segment, start_date = parsed[0], parsed[2], parsed[5], parsed[7]
-            if (
-                row_hash(raw, parsed) == stored.row_hash
-                and nik not in first_row_of
-                and oldest <= birth_date <= today
-                and start_date <= period_end
-                and (not usual_segments or segment in usual_segments)
-                and (nik[:2] != "74" or nik[:4] in regency_prefixes)
-            ):
-                first_row_of[nik] = number
-                rows.append(RosterRow(number, *parsed, stored.row_hash))
-                reused += 1
-                if unnamed:
-                    _report_unnamed(problems, name_of, number, cells, unnamed, unnamed_reported)
-                continue
-        problems_before = len(problems)
         bad = False
         try:
             name = parse_name(cells[i_name])
@@ -257,39 +196,33 @@ def check_rows(
             except ValidationError as exc:
                 problem(number, "kpj", exc.messages[0])
                 bad = True
+        for column in sheet.unnamed:
+            if column.letter in unnamed_reported or column.index >= len(cells):
+                continue
+            value = cells[column.index]
+            if value is not None and (not isinstance(value, str) or value.strip()):
+                unnamed_reported.add(column.letter)
+                problems.append(
+                    Problem(
+                        name_of,
+                        number,
+                        column.letter,
+                        str(COLUMN_WITHOUT_HEADER % {"letter": column.letter}),
+                    )
+                )
         if not bad:
-            birth_date = same_date(birth_date, birth_date)
-            start_date = same_date(start_date, start_date)
-            parsed = (nik, name, birth_date, sex, position, segment, wage, start_date, kpj)
-            # A row with a warning gets no hash: the full path runs for it every time.
-            digest = row_hash(raw, parsed) if len(problems) == problems_before else None
-            rows.append(RosterRow(number, *parsed, digest))
-        if unnamed:
-            _report_unnamed(problems, name_of, number, cells, unnamed, unnamed_reported)
+            rows.append(
+                RosterRow(
+                    number, nik, name, same_date(birth_date, birth_date), sex, position, segment,
+                    wage, same_date(start_date, start_date), kpj,
+                )
+            )  # fmt: skip
 
     if sheet.refusal is not None:  # a limit broken midway: that message alone, nothing kept
         return CheckedRows(rows=[], problems=[sheet.refusal], row_count=row_count)
     if row_count == 0:
         problems.append(Problem(name_of, 2, "A", str(FILE_HEADER_ONLY)))
-    return CheckedRows(rows=rows, problems=problems, row_count=row_count, reused=reused)
-
-
-def _report_unnamed(problems, sheet_name, number, cells, unnamed, reported) -> None:
-    """A value in a column without a header: once per column, at the first row that has one."""
-    for column in unnamed:
-        if column.letter in reported or column.index >= len(cells):
-            continue
-        value = cells[column.index]
-        if value is not None and (not isinstance(value, str) or value.strip()):
-            reported.add(column.letter)
-            problems.append(
-                Problem(
-                    sheet_name,
-                    number,
-                    column.letter,
-                    str(COLUMN_WITHOUT_HEADER % {"letter": column.letter}),
-                )
-            )
+    return CheckedRows(rows=rows, problems=problems, row_count=row_count)
 
 
 class _Memo:

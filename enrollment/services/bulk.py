@@ -136,9 +136,8 @@ def _temp_table(cursor, name: str, columns_sql: str) -> None:
 class StoredRow(NamedTuple):
     """A roster entry as stored, with its worker's current data.
 
-    ``stored[4:12]`` lines up with ``RosterRow[2:10]`` (name … kpj), so comparing a
-    stored row with an uploaded one is one tuple comparison; ``stored[3:12]`` (NIK … kpj)
-    are the values ``row_hash`` was computed with.
+    ``stored[4:]`` lines up with ``RosterRow[2:]`` (name … kpj), so comparing a
+    stored row with an uploaded one is one tuple comparison.
     """
 
     entry_id: int
@@ -153,7 +152,6 @@ class StoredRow(NamedTuple):
     wage: int
     start_date: date
     kpj: str
-    row_hash: int | None = None
 
 
 def fetch_roster_rows(roster_id: int) -> dict[str, StoredRow]:
@@ -165,7 +163,7 @@ def fetch_roster_rows(roster_id: int) -> dict[str, StoredRow]:
     e, w = _table(RosterEntry), _table(Worker)
     sql = (
         f"SELECT e.id, e.worker_id, e.row_number, w.nik, w.name, w.birth_date, w.sex, "
-        f"e.position, e.segment, e.wage, e.start_date, e.kpj, e.row_hash "
+        f"e.position, e.segment, e.wage, e.start_date, e.kpj "
         f"FROM {e} e JOIN {w} w ON w.id = e.worker_id WHERE e.roster_id = %s"
     )
     shared: dict = {}
@@ -182,7 +180,7 @@ def fetch_roster_rows(roster_id: int) -> dict[str, StoredRow]:
                 stored[r[3]] = StoredRow(
                     r[0], r[1], r[2], r[3], r[4], one(birth, birth), one(r[6], r[6]),
                     one(r[7], r[7]), one(r[8], r[8]), one(r[9], r[9]), one(start, start),
-                    one(r[11], r[11]), r[12],
+                    one(r[11], r[11]),
                 )  # fmt: skip
     return stored
 
@@ -383,11 +381,7 @@ ENTRY_COLUMNS = [
     "wage",
     "start_date",
     "kpj",
-    "row_hash",
 ]
-
-
-_COPY_NULL = "\\N"  # NULL in COPY's text format
 
 
 def insert_entries(rows: Sequence[tuple]) -> None:
@@ -402,16 +396,15 @@ def insert_entries(rows: Sequence[tuple]) -> None:
                 table,
                 ENTRY_COLUMNS,
                 (
-                    f"{r}\t{w}\t{n}\t{position.translate(_ESCAPE)}\t{segment}\t{wage}\t{start}\t{kpj}"
-                    f"\t{_COPY_NULL if digest is None else digest}\n"
-                    for r, w, n, position, segment, wage, start, kpj, digest in rows
+                    f"{r}\t{w}\t{n}\t{position.translate(_ESCAPE)}\t{segment}\t{wage}\t{start}\t{kpj}\n"
+                    for r, w, n, position, segment, wage, start, kpj in rows
                 ),
             )
             return
         marks = ", ".join(["%s"] * len(ENTRY_COLUMNS))
         cursor.executemany(
             f"INSERT INTO {table} ({', '.join(map(_q, ENTRY_COLUMNS))}) VALUES ({marks})",
-            [(*r[:6], r[6].isoformat(), *r[7:]) for r in rows],
+            [(*r[:6], r[6].isoformat(), r[7]) for r in rows],
         )
 
 

@@ -96,10 +96,6 @@ ProgressCallback = Callable[..., None] | None
 # most of the unit's workers, or most of its new rows are on another unit's roster already;
 # below this many rows either share is too small to tell a wrong file from a real change.
 SUSPECT_MIN_ROWS = 3
-# Rows whose cells and stored values still give the stored entry's row hash skip the
-# per-cell checks (enrollment.imports.rows.check_rows); False checks every cell (tests
-# compare the two).
-USE_ROW_HASHES = True
 
 
 def month_start(value: date | str) -> date:
@@ -153,8 +149,6 @@ class RosterImportResult:
     upload: RosterUpload | None = None
     timings: dict[str, float] = field(default_factory=dict)
     rows: list[RosterRow] = field(default_factory=list, repr=False)
-    reused: int = 0  # rows taken from the stored roster by their row hash, cells not parsed
-    stored: object = field(default=None, repr=False)  # _Prefetched: the roster compared with
     by: object = field(default=None, repr=False)  # the uploader: what the plan may change and say
 
     @property
@@ -318,17 +312,11 @@ def roster_upload_preview(
     filename = upload.original_name or Path(upload.file.name).name
     prefetch = _start_prefetch(unit, period)
     result = _check(
-        unit=unit,
-        period=period,
-        data=data,
-        filename=filename,
-        record=upload,
-        progress=progress,
-        prefetch=prefetch,
+        unit=unit, period=period, data=data, filename=filename, record=upload, progress=progress
     )
     result.by = by
     if result.ok:
-        _plan(result)
+        _plan(result, prefetch)
         result.contribution = _contribution_change(result)
     result.dry_run = True
     _record_outcome(upload, result, imported=False)
@@ -386,7 +374,6 @@ def roster_upload_confirm(
 def confirmation_matches(upload: RosterUpload, typed: str) -> bool:
     """The second confirmation of a suspect upload: the unit's name or code, or the number
     of workers leaving (case, spaces and thousands dots ignored)."""
-
     def norm(text) -> str:
         return " ".join(str(text).split()).casefold().replace(".", "")
 
@@ -456,19 +443,13 @@ def _record_outcome(record: RosterUpload | None, result: RosterImportResult, *, 
 def _run(*, unit, period, data, filename, by, record, progress=None) -> RosterImportResult:
     prefetch = _start_prefetch(unit, period)
     result = _check(
-        unit=unit,
-        period=period,
-        data=data,
-        filename=filename,
-        record=record,
-        progress=progress,
-        prefetch=prefetch,
+        unit=unit, period=period, data=data, filename=filename, record=record, progress=progress
     )
     result.by = by
     result.dry_run = record is None
     if not result.ok or record is None:
         if result.ok:
-            _plan(result)
+            _plan(result, prefetch)
         _record_outcome(record, result, imported=False)
         return result
     try:
@@ -476,7 +457,7 @@ def _run(*, unit, period, data, filename, by, record, progress=None) -> RosterIm
             # One import per unit at a time: a concurrent upload of the same unit and month
             # waits here, then sees this roster and replaces it (exactly one roster remains).
             lock_unit(unit.pk)
-            plan = _plan(result)
+            plan = _plan(result, prefetch)
             _write(result, plan, by=by, record=record)
             # Imported with the roster or not at all: a job retried after its worker died
             # between this commit and the outcome recorded below finds the upload imported.
@@ -526,18 +507,11 @@ def _counted(rows: Iterable, progress) -> Iterable:
         yield row
 
 
-def _check(
-    *, unit, period, data, filename, record=None, progress=None, prefetch=None
-) -> RosterImportResult:
+def _check(*, unit, period, data, filename, record=None, progress=None) -> RosterImportResult:
     """Read and check the file; a parser that fails on it still ends in a message and a state."""
     try:
         return _check_file(
-            unit=unit,
-            period=period,
-            data=data,
-            filename=filename,
-            progress=progress,
-            prefetch=prefetch,
+            unit=unit, period=period, data=data, filename=filename, progress=progress
         )
     except Exception:
         logger.exception("Roster file %s could not be checked", filename)
@@ -548,9 +522,7 @@ def _check(
         return result
 
 
-def _check_file(
-    *, unit, period, data, filename, progress=None, prefetch=None
-) -> RosterImportResult:
+def _check_file(*, unit, period, data, filename, progress=None) -> RosterImportResult:
     started = time.perf_counter()
     sheet = read_roster_file(data, filename=filename)
     result = RosterImportResult(
@@ -565,11 +537,6 @@ def _check_file(
     if not sheet.readable:
         return result
     started = time.perf_counter()
-    # The roster this file replaces or follows: its rows' hashes spare the unchanged rows'
-    # per-cell checks here, and the plan compares with the same rows (if still current).
-    result.stored = _early_rows(unit, period, prefetch)
-    result.timings["stored"] = time.perf_counter() - started
-    started = time.perf_counter()
     if progress is not None:
         sheet.rows = _counted(sheet.rows, progress)
     checked = check_rows(
@@ -578,10 +545,8 @@ def _check_file(
         period=period,
         known_regencies=_known_regencies(),
         today=timezone.localdate(),
-        known=result.stored.rows if USE_ROW_HASHES else None,
     )
     result.rows, result.row_count = checked.rows, checked.row_count
-    result.reused = checked.reused
     result.problems.extend(checked.problems)
     result.timings["validate"] = time.perf_counter() - started
     if progress is not None:
@@ -646,36 +611,25 @@ def _prefetch(unit_id: int, period: date) -> _Prefetched:
         connection.close()  # this thread's own connection
 
 
-def _early_rows(unit: WorkUnit, period: date, prefetch: Future | None) -> _Prefetched:
-    """The stored rows read ahead (outside the unit's lock): the prefetch's, or read now."""
+def _stored_rows(compared: Roster | None, prefetch: Future | None) -> dict:
     if prefetch is not None:
         try:
-            return prefetch.result()
+            early = prefetch.result()
         except Exception:  # noqa: BLE001 - a failed read-ahead is only a missed shortcut
-            logger.warning(
-                "Reading the stored roster ahead failed; reading it again", exc_info=True
-            )
-    _same, compared = _comparison_rosters(unit.pk, period)
-    if compared is None:
-        return _Prefetched(None, None, {})
-    return _Prefetched(compared.pk, compared.updated_at, bulk.fetch_roster_rows(compared.pk))
-
-
-def _stored_rows(compared: Roster | None, early: _Prefetched | None) -> dict:
-    if early is not None and (early.roster_id, early.updated_at) == (
-        (compared.pk, compared.updated_at) if compared else (None, None)
-    ):
-        return early.rows
+            early = None
+        if early is not None and (early.roster_id, early.updated_at) == (
+            (compared.pk, compared.updated_at) if compared else (None, None)
+        ):
+            return early.rows
     return bulk.fetch_roster_rows(compared.pk) if compared else {}
 
 
-def _plan(result: RosterImportResult) -> _Plan:
+def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
     """Diff the rows against the stored roster; adds the database warnings to `result`."""
     started = time.perf_counter()
     unit, period = result.unit, result.period
     same_month, compared = _comparison_rosters(unit.pk, period)
-    stored = _stored_rows(compared, result.stored)
-    result.stored = None  # the plan holds them now
+    stored = _stored_rows(compared, prefetch)
     result.compared_with = compared.period if compared else None
     result.replaces = replaces = same_month is not None
     plan = _Plan(roster=same_month)
@@ -713,7 +667,7 @@ def _plan(result: RosterImportResult) -> _Plan:
             insert_rows.append(row)
         else:
             worker_ids[nik] = before.worker_id
-            same = before[4:12] == row[2:10]
+            same = before[4:] == row[2:]
             if same:
                 unchanged += 1
             else:
@@ -728,7 +682,7 @@ def _plan(result: RosterImportResult) -> _Plan:
                     worker_updates.append((before.worker_id, row.name, row.birth_date, row.sex))
             if not replaces:
                 insert_rows.append(row)
-            elif not same or before.row != row.row or before.row_hash != row.row_hash:
+            elif not same or before.row != row.row:
                 insert_rows.append(row)
                 delete_ids.append(before.entry_id)
         others = elsewhere.get(nik)
@@ -832,7 +786,6 @@ def _write(result: RosterImportResult, plan: _Plan, *, by, record: RosterUpload)
                 row.wage,
                 row.start_date,
                 row.kpj,
-                row.row_hash,
             )
             for row in plan.insert_rows
         ]
