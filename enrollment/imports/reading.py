@@ -199,8 +199,15 @@ class RosterSheet:
             self.readable = False
 
 
-def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYOUT) -> RosterSheet:
-    """Open `data` (the uploaded bytes) as a roster: headers checked, rows ready to stream."""
+def read_roster_file(
+    data: bytes, *, filename: str, layout: Layout = ROSTER_LAYOUT, before_parse=None
+) -> RosterSheet:
+    """Open `data` (the uploaded bytes) as a roster: headers checked, rows ready to stream.
+
+    `before_parse()`, if given, is called once the file has passed its bounds, just before
+    the cells are parsed (python-calamine releases the GIL meanwhile: the caller's
+    read-ahead of the stored roster runs beside it).
+    """
     stem = Path(filename).stem or "berkas"
     limit = max_upload_bytes()
     unknown = RosterSheet(stem, "unknown", layout)
@@ -219,7 +226,12 @@ def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYO
         return unknown.fail(1, "A", FILE_UNREADABLE)
     result = RosterSheet(stem, "xlsx" if is_zip else "csv", layout)
     try:
-        result = _read_xlsx(data, result) if is_zip else _read_csv(data, result)
+        if is_zip:
+            result = _read_xlsx(data, result, before_parse=before_parse)
+        else:
+            if before_parse is not None:
+                before_parse()
+            result = _read_csv(data, result)
     except FileRefused as exc:
         result.problems.clear()
         return result.fail(exc.row, exc.column, exc.message)
@@ -270,7 +282,9 @@ def human_size(size: int) -> str:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterSheet:
+def _read_xlsx(
+    data: bytes, result: RosterSheet, *, raw: bool = False, before_parse=None
+) -> RosterSheet:
     """Bounds first (zip table, a streamed pass over the sheet XML), then calamine's parse."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -289,6 +303,8 @@ def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> Roster
         raise
     except Exception:  # a truncated or corrupt zip: zipfile, zlib, KeyError, EOFError
         return result.fail(1, "A", FILE_UNREADABLE)
+    if before_parse is not None:
+        before_parse()
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
