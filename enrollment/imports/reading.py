@@ -199,8 +199,15 @@ class RosterSheet:
             self.readable = False
 
 
-def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYOUT) -> RosterSheet:
-    """Open `data` (the uploaded bytes) as a roster: headers checked, rows ready to stream."""
+def read_roster_file(
+    data: bytes, *, filename: str, layout: Layout = ROSTER_LAYOUT, before_parse=None
+) -> RosterSheet:
+    """Open `data` (the uploaded bytes) as a roster: headers checked, rows ready to stream.
+
+    `before_parse()`, if given, is called once the file has passed its bounds, just before
+    the cells are parsed (python-calamine releases the GIL meanwhile: the caller's
+    read-ahead of the stored roster runs beside it).
+    """
     stem = Path(filename).stem or "berkas"
     limit = max_upload_bytes()
     unknown = RosterSheet(stem, "unknown", layout)
@@ -219,7 +226,12 @@ def read_roster_file(data: bytes, *, filename: str, layout: Layout = ROSTER_LAYO
         return unknown.fail(1, "A", FILE_UNREADABLE)
     result = RosterSheet(stem, "xlsx" if is_zip else "csv", layout)
     try:
-        result = _read_xlsx(data, result) if is_zip else _read_csv(data, result)
+        if is_zip:
+            result = _read_xlsx(data, result, before_parse=before_parse)
+        else:
+            if before_parse is not None:
+                before_parse()
+            result = _read_csv(data, result)
     except FileRefused as exc:
         result.problems.clear()
         return result.fail(exc.row, exc.column, exc.message)
@@ -336,7 +348,9 @@ def human_size(size: int) -> str:
 # --- xlsx ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterSheet:
+def _read_xlsx(
+    data: bytes, result: RosterSheet, *, raw: bool = False, before_parse=None
+) -> RosterSheet:
     """Bounds first (zip table, a streamed pass over the sheet XML), then calamine's parse."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -355,6 +369,8 @@ def _read_xlsx(data: bytes, result: RosterSheet, *, raw: bool = False) -> Roster
         raise
     except Exception:  # a truncated or corrupt zip: zipfile, zlib, KeyError, EOFError
         return result.fail(1, "A", FILE_UNREADABLE)
+    if before_parse is not None:
+        before_parse()
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         names = workbook.sheet_names
@@ -530,7 +546,11 @@ def _read_csv(data: bytes, result: RosterSheet, *, raw: bool = False) -> RosterS
 
 
 def _non_blank(row) -> bool:
-    return any(v is not None and (not isinstance(v, str) or v.strip()) for v in row)
+    """A row with a value in it (a plain loop: it runs for every row and stops at the first)."""
+    for value in row:
+        if value is not None and (not isinstance(value, str) or value.strip()):
+            return True
+    return False
 
 
 def _take_header(result: RosterSheet, rows: Iterator, col_offset: int) -> bool:
@@ -598,7 +618,7 @@ def _take_header(result: RosterSheet, rows: Iterator, col_offset: int) -> bool:
         result.readable = False
         result.rows = ()
         return False
-    result.rows = ((n, row) for n, row in rows if any(row) and _non_blank(row))
+    result.rows = ((n, row) for n, row in rows if _non_blank(row))
     return True
 
 

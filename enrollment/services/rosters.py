@@ -310,13 +310,19 @@ def roster_upload_preview(
     with upload.file.open("rb") as handle:
         data = handle.read()
     filename = upload.original_name or Path(upload.file.name).name
-    prefetch = _start_prefetch(unit, period)
+    ahead = _ReadAhead(unit, period)
     result = _check(
-        unit=unit, period=period, data=data, filename=filename, record=upload, progress=progress
+        unit=unit,
+        period=period,
+        data=data,
+        filename=filename,
+        record=upload,
+        progress=progress,
+        ahead=ahead,
     )
     result.by = by
     if result.ok:
-        _plan(result, prefetch)
+        _plan(result, ahead.future)
         result.contribution = _contribution_change(result)
     result.dry_run = True
     _record_outcome(upload, result, imported=False)
@@ -442,15 +448,21 @@ def _record_outcome(record: RosterUpload | None, result: RosterImportResult, *, 
 
 
 def _run(*, unit, period, data, filename, by, record, progress=None) -> RosterImportResult:
-    prefetch = _start_prefetch(unit, period)
+    ahead = _ReadAhead(unit, period)
     result = _check(
-        unit=unit, period=period, data=data, filename=filename, record=record, progress=progress
+        unit=unit,
+        period=period,
+        data=data,
+        filename=filename,
+        record=record,
+        progress=progress,
+        ahead=ahead,
     )
     result.by = by
     result.dry_run = record is None
     if not result.ok or record is None:
         if result.ok:
-            _plan(result, prefetch)
+            _plan(result, ahead.future)
         _record_outcome(record, result, imported=False)
         return result
     try:
@@ -458,7 +470,7 @@ def _run(*, unit, period, data, filename, by, record, progress=None) -> RosterIm
             # One import per unit at a time: a concurrent upload of the same unit and month
             # waits here, then sees this roster and replaces it (exactly one roster remains).
             lock_unit(unit.pk)
-            plan = _plan(result, prefetch)
+            plan = _plan(result, ahead.future)
             _write(result, plan, by=by, record=record)
             # Imported with the roster or not at all: a job retried after its worker died
             # between this commit and the outcome recorded below finds the upload imported.
@@ -508,11 +520,13 @@ def _counted(rows: Iterable, progress) -> Iterable:
         yield row
 
 
-def _check(*, unit, period, data, filename, record=None, progress=None) -> RosterImportResult:
+def _check(
+    *, unit, period, data, filename, record=None, progress=None, ahead=None
+) -> RosterImportResult:
     """Read and check the file; a parser that fails on it still ends in a message and a state."""
     try:
         return _check_file(
-            unit=unit, period=period, data=data, filename=filename, progress=progress
+            unit=unit, period=period, data=data, filename=filename, progress=progress, ahead=ahead
         )
     except Exception:
         logger.exception("Roster file %s could not be checked", filename)
@@ -523,13 +537,15 @@ def _check(*, unit, period, data, filename, record=None, progress=None) -> Roste
         return result
 
 
-def _check_file(*, unit, period, data, filename, progress=None) -> RosterImportResult:
+def _check_file(*, unit, period, data, filename, progress=None, ahead=None) -> RosterImportResult:
     started = time.perf_counter()
     if progress is not None:  # the first figure, before the parse: "~100.000 baris"
         estimate = declared_rows(data, filename=filename)
         if estimate:
             progress(estimate=estimate)
-    sheet = read_roster_file(data, filename=filename)
+    sheet = read_roster_file(
+        data, filename=filename, before_parse=ahead.start if ahead is not None else None
+    )
     result = RosterImportResult(
         unit=unit,
         period=period,
@@ -589,11 +605,28 @@ class _Prefetched:
     rows: dict
 
 
+class _ReadAhead:
+    """Starts the read-ahead of the compared roster when the file's parse begins (once)."""
+
+    def __init__(self, unit: WorkUnit, period: date):
+        self.unit, self.period = unit, period
+        self.future: Future | None = None
+        self.started = False
+
+    def start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.future = _start_prefetch(self.unit, self.period)
+
+
 def _start_prefetch(unit: WorkUnit, period: date) -> Future | None:
     """Read the roster to compare with on a second connection while the file is parsed.
 
     Reading 100,000 stored entries takes about half a second; done beside
-    calamine's parse it costs nothing. The result is used only if the roster is
+    calamine's parse it costs nothing: calamine lets go of the GIL while it parses,
+    so the reader calls this just before it (`read_roster_file(before_parse=…)`). Started
+    earlier, beside the bounds scan of the sheet's XML, the two took turns at the GIL
+    and the parse step grew by about as much as the read-ahead took. The result is used only if the roster is
     still the same one, unchanged (its `updated_at`), once the plan runs under
     the unit's lock; otherwise the plan reads it again. Not inside an outer
     transaction (tests): another connection could not see its rows.
