@@ -120,6 +120,14 @@ class BpjsAdminSite(admin.AdminSite):
         return bool(user.is_active and user.is_authenticated and scope_for(user) is not None)
 
     def get_app_list(self, request, app_label=None):
+        """Django's, ordered for this product; built once per request (the dashboard asks twice,
+        for its table list and the sidebar, and each build checks every model's permissions)."""
+        built = request.__dict__.setdefault("_bpjs_app_lists", {})
+        if app_label not in built:
+            built[app_label] = self._ordered_app_list(request, app_label)
+        return built[app_label]
+
+    def _ordered_app_list(self, request, app_label):
         apps = super().get_app_list(request, app_label)
         app_rank = {label: i for i, label in enumerate(APP_ORDER)}
         model_rank = {name: i for i, name in enumerate(MODEL_ORDER)}

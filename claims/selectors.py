@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from claims.benefits import LevelTerms, ScheduleTerms, late_compensation, service_deadline
 from claims.models import BenefitSchedule, Claim
@@ -121,8 +121,10 @@ def claim_counts(*, unit_ids: Iterable[int] | None, as_of: date) -> dict[int, Cl
     claims = Claim.objects.filter(reported_on__lte=as_of).exclude(
         status__in=[Claim.Status.DRAFT, Claim.Status.REJECTED]
     )
-    if unit_ids is not None:
-        claims = claims.filter(unit_id__in=list(unit_ids))
+    if unit_ids is not None:  # ids, or a query of them (kept a subquery)
+        claims = claims.filter(
+            unit_id__in=unit_ids if isinstance(unit_ids, QuerySet) else list(unit_ids)
+        )
     claims = list(
         claims.filter(Q(status__in=Claim.OPEN_STATUSES) | Q(status=Claim.Status.PAID)).only(
             "pk",

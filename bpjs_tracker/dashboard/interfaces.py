@@ -28,7 +28,7 @@ class Claims:
     late: int = 0
 
 
-def claim_counts(*, unit_ids: list[int], as_of: date) -> dict[int, Claims]:
+def claim_counts(*, unit_ids, as_of: date) -> dict[int, Claims]:
     """Per unit id: claims open, paid and late (open past their service-level deadline)."""
     return {
         unit_id: Claims(open=c.open, paid=c.paid, late=c.late)

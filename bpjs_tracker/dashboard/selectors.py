@@ -144,7 +144,6 @@ def coverage_table(
         units, regencies = units.filter(regency=regency), regencies.filter(pk=regency.pk)
     units = units.filter(is_active=True)
     unit_list = list(units.values_list("pk", "code", "name", "kind", "regency_id"))  # query 1
-    unit_ids = [u[0] for u in unit_list]
     unit_regency = {u[0]: u[4] for u in unit_list}
     regency_list = list(
         _with_regency_facts(regencies, year=period.year, as_of=as_of)
@@ -250,7 +249,8 @@ def coverage_table(
         for regency_id, target in regency_targets.items():
             rows[regency_id].target = target
 
-    for unit_id, c in interfaces.claim_counts(unit_ids=unit_ids, as_of=as_of).items():
+    # the units as a subquery: a list of a province's 3.000 ids cost 30 ms to build into SQL
+    for unit_id, c in interfaces.claim_counts(unit_ids=units.values("pk"), as_of=as_of).items():
         if (row := row_of(unit_id)) is not None:
             row.claims_open += c.open
             row.claims_paid += c.paid
