@@ -320,3 +320,20 @@ def test_the_payment_list_sums_allocations_per_row_shown_not_over_every_payment(
     assert not grouping_payments
     counts = [q["sql"] for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
     assert counts and not [sql for sql in counts if "paymentallocation" in sql]
+
+
+def test_the_upload_list_does_not_read_the_previews_summaries(world, client):
+    """A preview's summary can hold a large roster's every change; the list shows none of it."""
+    from enrollment.models import RosterUpload
+
+    for month in (1, 2):
+        RosterUpload.objects.create(
+            unit=world.kdi_dlhk,
+            period=date(2025, month, 1),
+            file=f"rosters/x{month}.csv",
+            summary={"changes": [{"nik": "1" * 16}] * 2000},
+        )
+    client.force_login(world.user(Role.PROVINCE_ADMIN))
+    response, queries = _get(client, reverse("admin:enrollment_rosterupload_changelist"))
+    assert len(response.context["cl"].result_list) == 2
+    assert not any('"summary"' in q["sql"] for q in queries)
