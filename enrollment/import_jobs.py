@@ -103,22 +103,30 @@ def _url(job: Job) -> str:
 # --- payments ----------------------------------------------------------------------------------
 
 
-def run_payments(job: Job, progress) -> JobOutcome:
-    """The service reports rows read and checked as it goes, written once committed; a real
-    import marks the job done within its own transaction (`within`)."""
+def _run_import(job: Job, run, outcome) -> JobOutcome:
+    """A payment or KPJ import as a job: the service reports rows read and checked as it goes,
+    written once committed; a real import marks the job done within its own transaction
+    (`within`), so the payments or numbers and the job's state commit together."""
     if (before := _imported_before(job)) is not None:
         return before
-    content = _read(job)
     done: list[JobOutcome] = []
-    result = payments_import(
-        name=job.params["name"],
-        content=content,
-        by=job.owner,
-        dry_run=job.params["dry_run"],
-        progress=progress,
-        within=lambda saved: done.append(_finish(job, _payments_outcome(job, saved))),
+    result = run(within=lambda saved: done.append(_finish(job, outcome(job, saved))))
+    return done[0] if done else _finish(job, outcome(job, result))
+
+
+def run_payments(job: Job, progress) -> JobOutcome:
+    return _run_import(
+        job,
+        lambda within: payments_import(
+            name=job.params["name"],
+            content=_read(job),
+            by=job.owner,
+            dry_run=job.params["dry_run"],
+            progress=progress,
+            within=within,
+        ),
+        _payments_outcome,
     )
-    return done[0] if done else _finish(job, _payments_outcome(job, result))
 
 
 def _payments_outcome(job: Job, result) -> JobOutcome:
@@ -180,19 +188,17 @@ def payments_page(request, job: Job) -> tuple[str, dict]:
 
 
 def run_kpj(job: Job, progress) -> JobOutcome:
-    """As `run_payments`: progress from the service, done within the import's transaction."""
-    if (before := _imported_before(job)) is not None:
-        return before
-    upload = SimpleUploadedFile(job.params["name"], _read(job))
-    done: list[JobOutcome] = []
-    result = membership_kpj_import(
-        upload=upload,
-        by=job.owner,
-        dry_run=job.params["dry_run"],
-        progress=progress,
-        within=lambda saved: done.append(_finish(job, _kpj_outcome(job, saved))),
+    return _run_import(
+        job,
+        lambda within: membership_kpj_import(
+            upload=SimpleUploadedFile(job.params["name"], _read(job)),
+            by=job.owner,
+            dry_run=job.params["dry_run"],
+            progress=progress,
+            within=within,
+        ),
+        _kpj_outcome,
     )
-    return done[0] if done else _finish(job, _kpj_outcome(job, result))
 
 
 def _kpj_outcome(job: Job, result) -> JobOutcome:
