@@ -70,9 +70,13 @@ class Workers:
 
     def start(self) -> subprocess.Popen:
         db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
         env = {
             **os.environ,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "DATABASE_URL": url,
+            # the test database's mirror, as Django's test runner makes it for this process
+            # (unset, a replica alias would read the database the suite started from)
+            **({"DATABASE_REPLICA_URL": url} if os.environ.get("DATABASE_REPLICA_URL") else {}),
             "CELERY_BROKER_URL": BROKER,
             "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY),
             "DJANGO_MEDIA_ROOT": str(self.media_root),
