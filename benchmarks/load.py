@@ -29,18 +29,26 @@ from gevent import monkey
 monkey.patch_all()
 
 import argparse  # noqa: E402
-import csv  # noqa: E402
 import datetime as dt  # noqa: E402
-import io  # noqa: E402
 import itertools  # noqa: E402
 import os  # noqa: E402
-import re  # noqa: E402
 import sys  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 import gevent  # noqa: E402
 from locust import HttpUser, between, task  # noqa: E402
 from locust.env import Environment  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from load_mix import (  # noqa: E402
+    BILL_LINK,
+    CLAIM_LINK,
+    CSRF,
+    PREVIEW_URL,
+    ROSTER,
+    UNIT_OPTION,
+    UPLOAD_PERIOD,
+)
 
 ACCOUNTS = [
     "demo_opd_treasurer",
@@ -55,33 +63,9 @@ PROVINCE_BIG_UNIT = "74.71-BENCHBIG"
 BIG_UNIT = ""  # --big-unit: the bill page shows this unit's bills when the role sees them
 ALLOWED_HOSTS = {"127.0.0.1", "localhost"}
 MAX_RUN_TIME = 600
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-BILL_LINK = re.compile(r'href="/admin/enrollment/bill/(\d+)/change/')
-CLAIM_LINK = re.compile(r'href="/admin/claims/claim/(\d+)/change/')
-PREVIEW_URL = re.compile(r"/admin/enrollment/roster/upload/\d+/$")
-UNIT_OPTION = re.compile(r'<option value="(\d+)"')
-HEADERS = ["NIK", "Nama", "Tanggal Lahir", "Jenis Kelamin", "Jabatan", "Kategori", "Upah", "TMT"]
 PASSWORD = "demo-sandi-2026"  # noqa: S105 - the printed demo password (bpjs_tracker/demo.py)
 _next_account = itertools.count()
 _ready = 0  # users past on_start (logged in, ids collected)
-
-
-def roster_file(rows: int = 1000) -> bytes:
-    """A valid 1,000-row roster (Kendari NIKs, birth dates spread so every NIK differs)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADERS)
-    for i in range(rows):
-        birth = dt.date(1980, 1, 1) + dt.timedelta(days=i)
-        nik = f"747101{birth:%d%m%y}{i % 9999 + 1:04d}"
-        writer.writerow(
-            [nik, f"Pekerja Uji {i}", f"{birth:%d-%m-%Y}", "L", "Staf", "non_asn", 2_500_000,
-             "01-01-2020"]
-        )  # fmt: skip
-    return buffer.getvalue().encode()
-
-
-ROSTER = roster_file()
 
 
 class RoleUser(HttpUser):
@@ -184,7 +168,7 @@ class RoleUser(HttpUser):
             "/admin/enrollment/roster/upload/",
             name="roster upload 1,000 rows (POST + preview)",
             headers={"Referer": self.origin + "/admin/enrollment/roster/upload/"},
-            data={"unit": self.unit_ids[0], "period": "2025-03", **self.csrf(form)},
+            data={"unit": self.unit_ids[0], "period": UPLOAD_PERIOD, **self.csrf(form)},
             files={"file": ("roster-1000.csv", ROSTER, "text/csv")},
             catch_response=True,
         ) as response:
