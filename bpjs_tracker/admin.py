@@ -15,7 +15,9 @@ from django.db import connections
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin
 from rest_framework.authtoken.models import TokenProxy
@@ -41,6 +43,18 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def action_checkbox(self, obj):
+        """Django's row checkbox, the same HTML written directly: Django renders a
+        CheckboxInput through the template engine for every row, about a fifth of a
+        changelist's CPU (`tests/test_action_checkbox.py` compares the two)."""
+        label = format_html(gettext("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
+        )
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         raise Http404(_("Data tidak ditemukan."))
