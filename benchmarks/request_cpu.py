@@ -128,19 +128,22 @@ class Role:
         return self.client.get(response["Location"])
 
 
-def measure(page, repeat: int) -> tuple[float, float, int, int]:
+def measure(page, repeat: int) -> tuple[float, float, float, int, int]:
+    """Median CPU ms, wall ms and SQL ms (the queries' own time, as the database spends it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    cpu, wall, queries, status = [], [], 0, 0
+    cpu, wall, sql, queries, status = [], [], [], 0, 0
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as captured:
             started_cpu, started = time.process_time(), time.perf_counter()
             response = page()
             cpu.append(time.process_time() - started_cpu)
             wall.append(time.perf_counter() - started)
+        sql.append(sum(float(q["time"]) for q in captured.captured_queries))
         queries, status = len(captured), response.status_code
-    return statistics.median(cpu) * 1000, statistics.median(wall) * 1000, queries, status
+    ms = [statistics.median(values) * 1000 for values in (cpu, wall, sql)]
+    return *ms, queries, status
 
 
 def main() -> None:
@@ -170,16 +173,18 @@ def main() -> None:
     weights = {page: weight for weight, names in TASKS.values() for page in names}
     totals = []  # (weight, cpu ms) of every page a role requests
     profiled = False
-    print(f"{'cpu ms':>8} {'wall ms':>8} {'queries':>7}  status  role: page", flush=True)
+    print(
+        f"{'cpu ms':>8} {'sql ms':>8} {'wall ms':>8} {'queries':>7}  status  role: page", flush=True
+    )
     for username in ACCOUNTS:
         role = Role(username)
         for name, page in role.pages().items():
             if page is None or (args.only and args.only not in name):
                 continue
-            cpu, wall, queries, status = measure(page, args.repeat)
-            totals.append((weights[name], cpu))
+            cpu, wall, sql, queries, status = measure(page, args.repeat)
+            totals.append((weights[name], cpu, sql))
             print(
-                f"{cpu:8.1f} {wall:8.1f} {queries:7d}  {status}     "
+                f"{cpu:8.1f} {sql:8.1f} {wall:8.1f} {queries:7d}  {status}     "
                 f"{username.removeprefix('bench_')}: {name}",
                 flush=True,
             )
@@ -191,10 +196,13 @@ def main() -> None:
                 pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(40)
                 print(out.getvalue())
     if totals:
-        mean = sum(w * cpu for w, cpu in totals) / sum(w for w, _ in totals)
+        weight = sum(w for w, _cpu, _sql in totals)
+        mean = sum(w * cpu for w, cpu, _sql in totals) / weight
+        mean_sql = sum(w * sql for w, _cpu, sql in totals) / weight
         print(
-            f"\nmix: {mean:.1f} ms of CPU per request on average (each page weighted as the "
-            f"load test asks for it); two cores serve at most {2000 / mean:.0f} requests/s"
+            f"\nmix, each page weighted as the load test asks for it: {mean:.1f} ms of Python CPU "
+            f"and {mean_sql:.1f} ms of SQL per request on average; with both on two cores, at "
+            f"most {2000 / (mean + mean_sql):.0f} requests/s"
         )
 
 

@@ -37,6 +37,10 @@ class ScopedModelAdmin(SimpleHistoryAdmin):
     """
 
     list_per_page = 50
+    # A filtered list says "12 hasil (Tampilkan semua)", not "12 hasil (36.000 total)": the
+    # total is a second COUNT over the user's whole scope on every page (10-80 ms of database
+    # time at a province's scale), shown only beside a filter or search.
+    show_full_result_count = False
     # Foreign keys to reference data anyone may pick although it lies outside their scope
     # (an agreement is signed with whichever office signs it).
     unscoped_choice_fields: tuple[str, ...] = ()
@@ -153,18 +157,19 @@ class PlainHistoryMixin:
 
 
 class EstimatedCountPaginator(Paginator):
-    """The planner's row estimate instead of COUNT(*) for a list of a hundred thousand rows or more.
+    """The planner's row estimate instead of COUNT(*) for a list of twenty thousand rows or more.
 
     Counting a province's roster entries or memberships reads the whole table (0.1-0.3 s at
-    1-2 million rows), and a Sekda's or a branch office's memberships half a million rows
-    through their units (80-250 ms), on every page of an admin list. On PostgreSQL, an
+    1-2 million rows), and a Sekda's or a branch office's memberships 100,000-500,000 rows
+    through their units (80-250 ms), on every page of an admin list; counting costs about
+    0.8 ms per thousand rows, so from 20,000 rows on the count outweighs the page. On PostgreSQL, an
     unfiltered list takes the table's own estimate (`pg_class.reltuples`, kept by ANALYZE and
     autovacuum) and a filtered or scoped one the planner's estimate of the rows it will
     return (`EXPLAIN`, no rows read); when that is at least ESTIMATE_FROM the page count
     comes from it and the list says "sekitar" (`estimated`). Smaller lists and SQLite count
     exactly."""
 
-    ESTIMATE_FROM = 100_000
+    ESTIMATE_FROM = 20_000
     estimated = False
 
     @cached_property

@@ -613,7 +613,6 @@ class RosterEntryAdmin(
     # Newest rosters first, through the (roster, worker) unique index; sorting by a column
     # of another table would sort the whole table.
     ordering = ("-roster_id", "-worker_id")
-    show_full_result_count = False
     paginator = EstimatedCountPaginator
 
     @admin.display(description=_("NIK"))
@@ -640,7 +639,6 @@ class WorkerAdmin(NikSearchMixin, ScopedModelAdmin):
     search_fields = ("name",)
     search_help_text = _("NIK (16 digit atau digit awalnya) atau nama.")
     ordering = ("nik",)  # the unique index; names are not indexed
-    show_full_result_count = False
     paginator = EstimatedCountPaginator
     readonly_fields = ("cover_today",)
 
@@ -672,7 +670,6 @@ class MembershipAdmin(NikSearchMixin, ScopedExportMixin, ScopedModelAdmin):
     search_fields = ("worker__name",)
     search_help_text = _("NIK (16 digit atau digit awalnya), nomor KPJ, atau nama.")
     ordering = ("-id",)  # newest first, through the primary key
-    show_full_result_count = False
     paginator = EstimatedCountPaginator
     fields = ("worker", "programme", "unit", "kpj", "start", "end", "cover_today")
     readonly_fields = ("worker", "programme", "unit", "start", "end", "cover_today")

@@ -216,7 +216,6 @@ class BillLineAdmin(NikSearchMixin, PlainHistoryMixin, ScopedModelAdmin):
     search_help_text = gettext_lazy("NIK (16 digit atau digit awalnya).")
     # The bill index serves the order (incremental sort within a bill).
     ordering = ("bill_id", "kind", "nik")
-    show_full_result_count = False
     paginator = EstimatedCountPaginator
 
     def has_add_permission(self, request):
