@@ -36,7 +36,9 @@ def _changelist(user, params=None):
 )
 def test_the_drill_down_is_djangos_own(shape, params, province_admin):
     for index, (year, month) in enumerate(SHAPES[shape]):
-        RosterFactory(unit=OpdFactory(code=f"74.71-MH{index}"), period=datetime.date(year, month, 1))
+        RosterFactory(
+            unit=OpdFactory(code=f"74.71-MH{index}"), period=datetime.date(year, month, 1)
+        )
     cl = _changelist(province_admin, params)
 
     assert month_hierarchy(cl) == date_hierarchy(cl)
@@ -44,7 +46,9 @@ def test_the_drill_down_is_djangos_own(shape, params, province_admin):
 
 def test_with_nothing_chosen_the_months_are_read_in_one_statement(province_admin):
     for index, (year, month) in enumerate(SHAPES["several years"]):
-        RosterFactory(unit=OpdFactory(code=f"74.71-MH{index}"), period=datetime.date(year, month, 1))
+        RosterFactory(
+            unit=OpdFactory(code=f"74.71-MH{index}"), period=datetime.date(year, month, 1)
+        )
     cl = _changelist(province_admin)
 
     with CaptureQueriesContext(connection) as ours:
