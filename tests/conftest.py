@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.utils import translation
 
+from bpjs_tracker import admin_site
 from bpjs_tracker.roles import Role, sync_roles
 from regencies.models import BranchOffice, Regency, Village, WorkUnit
 from regencies.services import reference_load
@@ -32,6 +33,7 @@ def fast_settings(settings, tmp_path):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.LANGUAGE_CODE = "id"
     cache.clear()  # no test sees what another kept (ids repeat after a rollback on SQLite)
+    admin_site._APP_LISTS.clear()  # nor the admin's app lists (a test may patch permissions)
 
 
 @pytest.fixture(scope="session")
