@@ -1,6 +1,7 @@
 """Workers, monthly rosters and memberships (JKK/JKM) derived from verified rosters."""
 
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from django.conf import settings
@@ -8,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from bpjs_tracker.models import TimeStampedModel
@@ -20,7 +21,14 @@ from regencies.models import FundingSource, RiskClass, Segment, WorkUnit
 
 def month_name(day: date) -> str:
     """A month as people name it, in the active language: "November 2026"."""
-    return date_format(day, "F Y")
+    return _month_name(day.year, day.month, get_language())
+
+
+@lru_cache(maxsize=1024)
+def _month_name(year: int, month: int, language: str | None) -> str:
+    # Every row of a bill or roster list names its month: Django's date_format looks up the
+    # format and the month's name through the translation machinery each time (≈ 0.05 ms).
+    return date_format(date(year, month, 1), "F Y")
 
 
 def unit_month(unit: WorkUnit, day: date) -> str:

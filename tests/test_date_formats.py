@@ -33,3 +33,17 @@ def test_a_bill_page_shows_its_due_date_one_way(client, world):
 
     assert bill.due_date.strftime("%d-%m-%Y") in page
     assert "Feb. 2025" not in page and "Feb 2025" not in page
+
+
+def test_a_month_is_named_in_the_language_active_when_asked_each_time():
+    from datetime import date
+
+    from django.utils import translation
+
+    from enrollment.models import month_name
+
+    names = []
+    for language in ("id", "en", "id", "en"):
+        with translation.override(language):
+            names.append(month_name(date(2026, 2, 14)))
+    assert names == ["Februari 2026", "February 2026", "Februari 2026", "February 2026"]
