@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -284,6 +285,16 @@ class BillAllocationInline(ReadOnlyInline):
         return format_rupiah(obj.amount)
 
 
+class BillChangeList(ChangeList):
+    """The list joins the units it shows only. The bill's page names its roster (and the
+    roster's unit) too; joined for every bill of the newest month before the sort by unit
+    code, those two joins were half of a province's bill list in PostgreSQL (22 → 10 ms)."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        return queryset.select_related(None).select_related(*self.list_select_related)
+
+
 @admin.register(Bill)
 class BillAdmin(ScopedModelAdmin):
     """Bills are computed (generate_bills, roster verification): read-only for every role."""
@@ -346,6 +357,9 @@ class BillAdmin(ScopedModelAdmin):
             .select_related("unit", "roster__unit")
             .prefetch_related(allocations_prefetch())
         )
+
+    def get_changelist(self, request, **kwargs):
+        return BillChangeList
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -228,3 +228,20 @@ def test_unconfirmed_rates_are_flagged_in_the_list(world, client):
     client.force_login(world.user(Role.VILLAGE_TREASURER))
     response = client.get(reverse("admin:enrollment_contributionrate_changelist"))
     assert "⚠ Belum terkonfirmasi" in response.content.decode()
+
+
+def test_the_bill_list_joins_only_the_units_it_shows_and_the_bill_page_names_its_roster(
+    kendari_bills, client
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(kendari_bills.user(Role.PROVINCE_ADMIN))
+    with CaptureQueriesContext(connection) as captured:
+        client.get(reverse("admin:enrollment_bill_changelist"))
+    listed = [q["sql"] for q in captured.captured_queries if 'FROM "enrollment_bill"' in q["sql"]]
+    assert listed and not any('"enrollment_roster"' in sql for sql in listed)
+
+    bill = bill_of(kendari_bills.kdi_dlhk, JAN)
+    page = client.get(reverse("admin:enrollment_bill_change", args=[bill.pk])).content.decode()
+    assert str(bill.roster) in page
