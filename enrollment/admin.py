@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
@@ -248,11 +248,6 @@ class RosterAdmin(ScopedModelAdmin):
             and summary.get("ok")
             and upload.uploaded_by_id == request.user.pk
         )
-        changes = [
-            {**c, "description": describe_changes(c.get("changes") or {}),
-             "wage_shown": format_rupiah(c.get("wage"))}
-            for c in summary.get("changes", [])
-        ]  # fmt: skip
         context = self._context(
             request,
             title=_("Pratinjau roster %(unit)s, %(period)s")
@@ -260,7 +255,7 @@ class RosterAdmin(ScopedModelAdmin):
             compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
-            changes_by_kind=_group(changes, "kind"),
+            change_sections=_change_sections(summary),
             can_confirm=can_confirm,
             suspect=summary.get("suspect") or [],
             contribution=_contribution_context(summary.get("contribution")),
@@ -496,11 +491,58 @@ def _download(content, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _group(items: list[dict], key: str) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for item in items:
-        grouped.setdefault(item[key], []).append(item)
-    return grouped
+CHANGE_TITLES = {
+    "created": _("Pekerja baru"),
+    "updated": _("Data berubah"),
+    "left": _("Keluar dari roster"),
+}
+# One table row per listed change, built in Python: a 1,000-row table rendered cell by cell
+# through template tags cost the preview page about 65 ms of CPU.
+_CHANGE_ROW = '<tr><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></tr>'
+_UPDATED_ROW = '<tr><td>{}</td><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></tr>'
+
+
+def _change_sections(summary: dict) -> list[dict]:
+    """The preview's tables of new, changed and leaving workers: each with the true count
+    (the summary's), the rows listed (the first of each kind) and whether the list is cut."""
+    listed: dict[str, list[dict]] = {kind: [] for kind in CHANGE_TITLES}
+    for change in summary.get("changes", []):
+        listed.setdefault(change["kind"], []).append(change)
+    sections = []
+    for kind, items in listed.items():
+        total = max(summary.get(kind) or 0, len(items))
+        if not total:
+            continue
+        if kind == "updated":
+            rows = format_html_join(
+                "",
+                _UPDATED_ROW,
+                (
+                    (c["name"], describe_changes(c.get("changes") or {}),
+                     format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
+                    for c in items
+                ),
+            )  # fmt: skip
+        else:
+            rows = format_html_join(
+                "",
+                _CHANGE_ROW,
+                (
+                    (c["name"], format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
+                    for c in items
+                ),
+            )
+        sections.append(
+            {
+                "kind": kind,
+                "title": CHANGE_TITLES.get(kind, kind),
+                "total": total,
+                "shown": len(items),
+                "cut": total > len(items),
+                "rows": rows,
+            }
+        )
+    return sections
 
 
 @admin.register(RosterUpload)
