@@ -468,22 +468,6 @@ def delete_entries_except(roster_id: int, keep_entry_ids: Sequence[int]) -> int:
         return cursor.rowcount
 
 
-def delete_entries(entry_ids: Sequence[int]) -> None:
-    if not entry_ids:
-        return
-    table = _table(RosterEntry)
-    with connection.cursor() as cursor:
-        if is_postgresql():
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id = ANY(%s::bigint[])", [_pg_array(entry_ids)]
-            )
-            return
-        for chunk in _chunks(list(entry_ids)):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
-            )
-
-
 # --- memberships (roster verification) ------------------------------------------------------------
 
 
