@@ -55,6 +55,7 @@ from enrollment.models import (
     month_name,
 )
 from enrollment.selectors import (
+    Mutation,
     describe_changes,
     roster_changes,
     roster_double_enrolments,
@@ -65,6 +66,7 @@ from enrollment.services.rosters import (
     roster_import,
     roster_preview,
     roster_return,
+    roster_upload_changes,
     roster_upload_confirm,
     roster_verify,
 )
@@ -177,6 +179,11 @@ class RosterAdmin(ScopedModelAdmin):
                 name="enrollment_roster_upload_errors",
             ),
             path(
+                "upload/<int:upload_id>/changes.xlsx",
+                view(self.upload_changes_view),
+                name="enrollment_roster_upload_changes",
+            ),
+            path(
                 "upload/<int:upload_id>/file/",
                 view(self.upload_file_view),
                 name="enrollment_roster_upload_file",
@@ -256,6 +263,9 @@ class RosterAdmin(ScopedModelAdmin):
             upload=upload,
             summary=summary,
             change_sections=_change_sections(summary),
+            changes_url=reverse("admin:enrollment_roster_upload_changes", args=[upload.pk])
+            if upload.status == RosterUpload.Status.PENDING and summary.get("ok")
+            else None,
             can_confirm=can_confirm,
             suspect=summary.get("suspect") or [],
             contribution=_contribution_context(summary.get("contribution")),
@@ -307,6 +317,20 @@ class RosterAdmin(ScopedModelAdmin):
         content = error_workbook(data, filename=upload.original_name, problems=problems)
         name = f"{Path(upload.original_name or 'roster').stem}-kesalahan.xlsx"
         return _download(content, name, XLSX_TYPE)
+
+    def upload_changes_view(self, request, upload_id):
+        """Every change a pending upload would make, as a workbook (the preview lists the
+        first of each kind). Once imported, the roster's Mutasi page holds them."""
+        upload = self._upload(request, upload_id)
+        preview = reverse("admin:enrollment_roster_upload_preview", args=[upload.pk])
+        if upload.status != RosterUpload.Status.PENDING or not (upload.summary or {}).get("ok"):
+            return HttpResponseRedirect(preview)
+        result = roster_upload_changes(upload=upload, by=request.user)
+        if not result.ok:  # the file cannot have changed; the rules may have
+            return HttpResponseRedirect(preview)
+        dataset = RosterChangeResource().export([_mutation(c) for c in result.changes])
+        name = f"pratinjau-{upload.unit.code}-{upload.period:%Y-%m}.xlsx"
+        return _download(XLSX().export_data(dataset), name, XLSX_TYPE)
 
     def upload_file_view(self, request, upload_id):
         upload = self._upload(request, upload_id)
@@ -489,6 +513,21 @@ def _download(content, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _mutation(change) -> Mutation:
+    """A preview's change as a line of the monthly changes (the same workbook columns)."""
+    if change.kind == "created":
+        return Mutation("joined", change.nik, change.name, change.position, change.wage)
+    if change.kind == "left":
+        return Mutation(
+            "left", change.nik, change.name, change.position, None, old_wage=change.wage
+        )
+    fields = change.changes or {}
+    old_wage = fields["wage"][0] if "wage" in fields else change.wage
+    return Mutation(
+        "changed", change.nik, change.name, change.position, change.wage, old_wage, fields=fields
+    )
 
 
 CHANGE_TITLES = {

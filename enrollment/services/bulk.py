@@ -210,9 +210,10 @@ def fetch_roster_rows(roster_id: int, niks: Sequence[str] | None = None) -> dict
 
 
 def roster_leavers(
-    roster_id: int, staying_worker_ids: Sequence[int], limit: int
+    roster_id: int, staying_worker_ids: Sequence[int], limit: int | None
 ) -> tuple[int, list[StoredRow]]:
-    """(how many entries of a roster are not of `staying_worker_ids`, the first `limit` by row).
+    """(how many entries of a roster are not of `staying_worker_ids`, the first `limit` by row;
+    `limit` None: all of them).
 
     What a preview lists of the workers who leave, without reading the whole roster: a
     COUNT on the (roster, worker) index and a top-N by row.
@@ -225,11 +226,12 @@ def roster_leavers(
             [roster_id, *params],
         )
         count = cursor.fetchone()[0]
-        if not count or limit <= 0:
+        if not count or limit == 0:
             return count, []
         cursor.execute(
-            f"{_stored_row_sql()} AND NOT ({where}) ORDER BY e.row_number, e.id LIMIT %s",
-            [roster_id, *params, limit],
+            f"{_stored_row_sql()} AND NOT ({where}) ORDER BY e.row_number, e.id"
+            + ("" if limit is None else " LIMIT %s"),
+            [roster_id, *params, *([] if limit is None else [limit])],
         )
         return count, list(_stored_rows([cursor.fetchall()]))
 

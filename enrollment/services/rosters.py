@@ -121,6 +121,7 @@ class RowChange:
     row: int | None  # row in the uploaded file; None for those who left
     changes: dict | None = None  # field -> (old, new), for "updated"
     wage: int | None = None  # the wage in the file (created, updated) or the last one (left)
+    position: str = ""  # as in the file (created, updated) or the last one (left)
 
 
 @dataclass(slots=True)
@@ -158,6 +159,7 @@ class RosterImportResult:
     timings: dict[str, float] = field(default_factory=dict)
     rows: list[RosterRow] = field(default_factory=list, repr=False)
     by: object = field(default=None, repr=False)  # the uploader: what the plan may change and say
+    every_change: bool = False  # list every worker who leaves, not only the first CHANGES_LISTED
 
     @property
     def ok(self) -> bool:
@@ -394,6 +396,20 @@ def roster_upload_confirm(
         record=upload,
         progress=progress,
     )
+
+
+def roster_upload_changes(*, upload: RosterUpload, by) -> RosterImportResult:
+    """Every change a pending upload would make, for the download beside its preview (the
+    preview lists only the first CHANGES_LISTED of each kind). Nothing is saved; the caller
+    has checked that `by` may see the upload."""
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    filename = upload.original_name or Path(upload.file.name).name
+    result = _check(unit=upload.unit, period=upload.period, data=data, filename=filename)
+    result.by, result.every_change = by, True
+    if result.ok:
+        _plan(result)
+    return result
 
 
 def confirmation_matches(upload: RosterUpload, typed: str) -> bool:
@@ -700,21 +716,23 @@ class _Compared:
     left_first: list = field(default_factory=list)  # the first CHANGES_LISTED of them, by row
 
 
-def _compare_with(compared: Roster | None, prefetch: Future | None, niks: list[str]) -> _Compared:
+def _compare_with(
+    compared: Roster | None, prefetch: Future | None, niks: list[str], *, every: bool = False
+) -> _Compared:
     """Read what the plan compares: the whole roster when the read-ahead has it, else in SQL
-    only the stored rows of the file's NIKs, the number of the others and the first of them."""
+    only the stored rows of the file's NIKs, the number of the others and the first of them
+    (`every`: all of them)."""
     if compared is None:
         return _Compared({})
+    listed = None if every else CHANGES_LISTED
     whole = _prefetched_rows(compared, prefetch)
     if whole is not None:
         in_file = set(niks)
         gone = [s for nik, s in whole.items() if nik not in in_file]
-        first = heapq.nsmallest(CHANGES_LISTED, gone, key=lambda s: (s.row, s.entry_id))
+        first = heapq.nsmallest(listed or len(gone), gone, key=lambda s: (s.row, s.entry_id))
         return _Compared({n: whole[n] for n in niks if n in whole}, len(gone), first)
     matched = bulk.fetch_roster_rows(compared.pk, niks)
-    left, first = bulk.roster_leavers(
-        compared.pk, [s.worker_id for s in matched.values()], CHANGES_LISTED
-    )
+    left, first = bulk.roster_leavers(compared.pk, [s.worker_id for s in matched.values()], listed)
     return _Compared(matched, left, first)
 
 
@@ -724,7 +742,9 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
     unit, period = result.unit, result.period
     same_month, compared = _comparison_rosters(unit.pk, period)
     rows = result.rows
-    comparison = _compare_with(compared, prefetch, [row.nik for row in rows])
+    comparison = _compare_with(
+        compared, prefetch, [row.nik for row in rows], every=result.every_change
+    )
     stored = comparison.matched
     result.compared_with = compared.period if compared else None
     result.replaces = replaces = same_month is not None
@@ -744,7 +764,9 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
         nik = row.nik
         before = stored.get(nik)
         if before is None:
-            changes.append(RowChange("created", nik, row.name, row.row, wage=row.wage))
+            changes.append(
+                RowChange("created", nik, row.name, row.row, wage=row.wage, position=row.position)
+            )
             worker = existing.get(nik)
             if worker is None:
                 new_workers.append((nik, row.name, row.birth_date, row.sex))
@@ -772,7 +794,9 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
                     for f in COMPARED_FIELDS
                     if getattr(before, f) != getattr(row, f)
                 }
-                changes.append(RowChange("updated", nik, row.name, row.row, diff, row.wage))
+                changes.append(
+                    RowChange("updated", nik, row.name, row.row, diff, row.wage, row.position)
+                )
                 if before[4:7] != row[2:5]:  # name, birth date, sex: the worker's own data
                     worker_updates.append((before.worker_id, row.name, row.birth_date, row.sex))
             if replaces and same and before.row == row.row:
@@ -797,7 +821,11 @@ def _plan(result: RosterImportResult, prefetch: Future | None = None) -> _Plan:
     # Those who leave: all counted, the first CHANGES_LISTED (by row) listed; a replaced
     # month's entries outside `keep_ids` are deleted in SQL when it is written.
     for before in comparison.left_first:
-        changes.append(RowChange("left", before.nik, before.name, None, wage=before.wage))
+        changes.append(
+            RowChange(
+                "left", before.nik, before.name, None, wage=before.wage, position=before.position
+            )
+        )
     result.created = len(rows) - updated - unchanged
     result.updated, result.unchanged, result.left = updated, unchanged, comparison.left
     result.changes = changes

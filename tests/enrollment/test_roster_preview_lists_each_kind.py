@@ -171,3 +171,51 @@ def test_a_reupload_keeps_unchanged_entries_and_deletes_the_others(world, opd_tr
     )
     assert entries.get(worker__nik=_nik(1)).pk == kept
     assert entries.get(worker__nik=_nik(3)).wage == 2_700_000
+
+
+def test_a_cut_preview_offers_every_change_as_a_workbook(client, world, opd_treasurer, cap):
+    import io
+
+    from openpyxl import load_workbook
+
+    _january(world, range(1, 9))
+    file = _rows([1]) + _rows([2], wage="3000000") + _rows(range(100, 110))
+    upload = roster_preview(
+        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(file), by=opd_treasurer
+    ).upload
+    client.force_login(opd_treasurer)
+    url = reverse("admin:enrollment_roster_upload_changes", args=[upload.pk])
+
+    page = client.get(reverse("admin:enrollment_roster_upload_preview", args=[upload.pk]))
+    response = client.get(url)
+
+    assert url in page.content.decode()
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    lines = [row for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(lines) == 10 + 1 + 6  # every new, changed and leaving worker
+    assert {line[1] for line in lines} >= {_nik(100), _nik(109), _nik(2), _nik(3), _nik(8)}
+    changed = next(line for line in lines if line[1] == _nik(2))
+    assert "Rp 2.500.000 → Rp 3.000.000" in changed[-1]
+
+
+def test_an_imported_upload_points_to_the_rosters_changes_instead(
+    client, world, opd_treasurer, cap
+):
+    from enrollment.services.rosters import roster_upload_confirm
+
+    _january(world, range(1, 9))
+    file = _rows([1]) + _rows(range(100, 110))
+    upload = roster_preview(
+        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(file), by=opd_treasurer
+    ).upload
+    roster = roster_upload_confirm(upload=upload, by=opd_treasurer, typed="7").roster
+    client.force_login(opd_treasurer)
+    url = reverse("admin:enrollment_roster_upload_changes", args=[upload.pk])
+
+    html = client.get(reverse("admin:enrollment_roster_upload_preview", args=[upload.pk]))
+
+    html = html.content.decode()
+    assert url not in html
+    assert reverse("admin:enrollment_roster_changes", args=[roster.pk]) in html
+    assert client.get(url).status_code == 302  # back to the preview: nothing pending to list
