@@ -325,7 +325,10 @@ class RosterAdmin(ScopedModelAdmin):
         preview = reverse("admin:enrollment_roster_upload_preview", args=[upload.pk])
         if upload.status != RosterUpload.Status.PENDING or not (upload.summary or {}).get("ok"):
             return HttpResponseRedirect(preview)
-        result = roster_upload_changes(upload=upload, by=request.user)
+        try:
+            result = roster_upload_changes(upload=upload, by=request.user)
+        except (FileNotFoundError, ValueError):  # the kept file is gone (a purge, a restore)
+            raise Http404(_("Berkas tidak ditemukan.")) from None
         if not result.ok:  # the file cannot have changed; the rules may have
             return HttpResponseRedirect(preview)
         dataset = RosterChangeResource().export([_mutation(c) for c in result.changes])

@@ -219,3 +219,15 @@ def test_an_imported_upload_points_to_the_rosters_changes_instead(
     assert url not in html
     assert reverse("admin:enrollment_roster_changes", args=[roster.pk]) in html
     assert client.get(url).status_code == 302  # back to the preview: nothing pending to list
+
+
+def test_the_workbook_of_a_preview_whose_file_is_gone_is_not_found(client, world, opd_treasurer):
+    upload = roster_preview(
+        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(_rows([1, 2])), by=opd_treasurer
+    ).upload
+    upload.file.storage.delete(upload.file.name)
+    client.force_login(opd_treasurer)
+
+    response = client.get(reverse("admin:enrollment_roster_upload_changes", args=[upload.pk]))
+
+    assert response.status_code == 404
