@@ -21,7 +21,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 from import_export.formats.base_formats import CSV, XLSX
@@ -55,6 +55,7 @@ from enrollment.models import (
     month_name,
 )
 from enrollment.selectors import (
+    Mutation,
     describe_changes,
     roster_changes,
     roster_double_enrolments,
@@ -65,6 +66,7 @@ from enrollment.services.rosters import (
     roster_import,
     roster_preview,
     roster_return,
+    roster_upload_changes,
     roster_upload_confirm,
     roster_verify,
 )
@@ -177,6 +179,11 @@ class RosterAdmin(ScopedModelAdmin):
                 name="enrollment_roster_upload_errors",
             ),
             path(
+                "upload/<int:upload_id>/changes.xlsx",
+                view(self.upload_changes_view),
+                name="enrollment_roster_upload_changes",
+            ),
+            path(
                 "upload/<int:upload_id>/file/",
                 view(self.upload_file_view),
                 name="enrollment_roster_upload_file",
@@ -248,11 +255,6 @@ class RosterAdmin(ScopedModelAdmin):
             and summary.get("ok")
             and upload.uploaded_by_id == request.user.pk
         )
-        changes = [
-            {**c, "description": describe_changes(c.get("changes") or {}),
-             "wage_shown": format_rupiah(c.get("wage"))}
-            for c in summary.get("changes", [])
-        ]  # fmt: skip
         context = self._context(
             request,
             title=_("Pratinjau roster %(unit)s, %(period)s")
@@ -260,7 +262,10 @@ class RosterAdmin(ScopedModelAdmin):
             compared_month=_month_label(summary.get("compared_with")),
             upload=upload,
             summary=summary,
-            changes_by_kind=_group(changes, "kind"),
+            change_sections=_change_sections(summary),
+            changes_url=reverse("admin:enrollment_roster_upload_changes", args=[upload.pk])
+            if upload.status == RosterUpload.Status.PENDING and summary.get("ok")
+            else None,
             can_confirm=can_confirm,
             suspect=summary.get("suspect") or [],
             contribution=_contribution_context(summary.get("contribution")),
@@ -312,6 +317,23 @@ class RosterAdmin(ScopedModelAdmin):
         content = error_workbook(data, filename=upload.original_name, problems=problems)
         name = f"{Path(upload.original_name or 'roster').stem}-kesalahan.xlsx"
         return _download(content, name, XLSX_TYPE)
+
+    def upload_changes_view(self, request, upload_id):
+        """Every change a pending upload would make, as a workbook (the preview lists the
+        first of each kind). Once imported, the roster's Mutasi page holds them."""
+        upload = self._upload(request, upload_id)
+        preview = reverse("admin:enrollment_roster_upload_preview", args=[upload.pk])
+        if upload.status != RosterUpload.Status.PENDING or not (upload.summary or {}).get("ok"):
+            return HttpResponseRedirect(preview)
+        try:
+            result = roster_upload_changes(upload=upload, by=request.user)
+        except (FileNotFoundError, ValueError):  # the kept file is gone (a purge, a restore)
+            raise Http404(_("Berkas tidak ditemukan.")) from None
+        if not result.ok:  # the file cannot have changed; the rules may have
+            return HttpResponseRedirect(preview)
+        dataset = RosterChangeResource().export([_mutation(c) for c in result.changes])
+        name = f"pratinjau-{upload.unit.code}-{upload.period:%Y-%m}.xlsx"
+        return _download(XLSX().export_data(dataset), name, XLSX_TYPE)
 
     def upload_file_view(self, request, upload_id):
         upload = self._upload(request, upload_id)
@@ -496,11 +518,73 @@ def _download(content, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _group(items: list[dict], key: str) -> dict[str, list[dict]]:
-    grouped: dict[str, list[dict]] = {}
-    for item in items:
-        grouped.setdefault(item[key], []).append(item)
-    return grouped
+def _mutation(change) -> Mutation:
+    """A preview's change as a line of the monthly changes (the same workbook columns)."""
+    if change.kind == "created":
+        return Mutation("joined", change.nik, change.name, change.position, change.wage)
+    if change.kind == "left":
+        return Mutation(
+            "left", change.nik, change.name, change.position, None, old_wage=change.wage
+        )
+    fields = change.changes or {}
+    old_wage = fields["wage"][0] if "wage" in fields else change.wage
+    return Mutation(
+        "changed", change.nik, change.name, change.position, change.wage, old_wage, fields=fields
+    )
+
+
+CHANGE_TITLES = {
+    "created": _("Pekerja baru"),
+    "updated": _("Data berubah"),
+    "left": _("Keluar dari roster"),
+}
+# One table row per listed change, built in Python: a 1,000-row table rendered cell by cell
+# through template tags cost the preview page about 65 ms of CPU.
+_CHANGE_ROW = '<tr><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></tr>'
+_UPDATED_ROW = '<tr><td>{}</td><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></tr>'
+
+
+def _change_sections(summary: dict) -> list[dict]:
+    """The preview's tables of new, changed and leaving workers: each with the true count
+    (the summary's), the rows listed (the first of each kind) and whether the list is cut."""
+    listed: dict[str, list[dict]] = {kind: [] for kind in CHANGE_TITLES}
+    for change in summary.get("changes", []):
+        listed.setdefault(change["kind"], []).append(change)
+    sections = []
+    for kind, items in listed.items():
+        total = max(summary.get(kind) or 0, len(items))
+        if not total:
+            continue
+        if kind == "updated":
+            rows = format_html_join(
+                "",
+                _UPDATED_ROW,
+                (
+                    (c["name"], describe_changes(c.get("changes") or {}),
+                     format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
+                    for c in items
+                ),
+            )  # fmt: skip
+        else:
+            rows = format_html_join(
+                "",
+                _CHANGE_ROW,
+                (
+                    (c["name"], format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
+                    for c in items
+                ),
+            )
+        sections.append(
+            {
+                "kind": kind,
+                "title": CHANGE_TITLES.get(kind, kind),
+                "total": total,
+                "shown": len(items),
+                "cut": total > len(items),
+                "rows": rows,
+            }
+        )
+    return sections
 
 
 @admin.register(RosterUpload)

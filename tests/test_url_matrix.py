@@ -126,6 +126,7 @@ CUSTOM = {
     "admin:enrollment_payment_unpaid_bills": lambda unit: [unit.pk],
     "admin:enrollment_roster_upload_preview": _upload_args,
     "admin:enrollment_roster_upload_errors": _upload_args,
+    "admin:enrollment_roster_upload_changes": _upload_args,
     "admin:enrollment_roster_upload_file": _upload_args,
     "admin:enrollment_roster_verify": _roster_args,
     "admin:enrollment_roster_return": _roster_args,

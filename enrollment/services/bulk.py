@@ -19,6 +19,7 @@ through COPY, hence the file-wide S608 exemption.
 # ruff: noqa: S608
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -154,35 +155,85 @@ class StoredRow(NamedTuple):
     kpj: str
 
 
-def fetch_roster_rows(roster_id: int) -> dict[str, StoredRow]:
-    """Every entry of a roster, keyed by NIK.
-
-    Read in batches, with repeated values (positions, categories, dates) shared,
-    so that 100,000 stored rows cost about 40 MB rather than twice that.
-    """
+def _stored_row_sql() -> str:
     e, w = _table(RosterEntry), _table(Worker)
-    sql = (
+    return (
         f"SELECT e.id, e.worker_id, e.row_number, w.nik, w.name, w.birth_date, w.sex, "
         f"e.position, e.segment, e.wage, e.start_date, e.kpj "
         f"FROM {e} e JOIN {w} w ON w.id = e.worker_id WHERE e.roster_id = %s"
     )
+
+
+def _stored_rows(batches: Iterable[Sequence]) -> Iterable[StoredRow]:
+    """StoredRows from result rows, with repeated values (positions, categories, dates) shared."""
     shared: dict = {}
     one = shared.setdefault
-    stored: dict[str, StoredRow] = {}
+    for batch in batches:
+        for r in batch:
+            birth, start = r[5], r[10]
+            if not isinstance(birth, date):  # a backend that hands dates back as text
+                birth, start = _as_date(birth), _as_date(start)
+            yield StoredRow(
+                r[0], r[1], r[2], r[3], r[4], one(birth, birth), one(r[6], r[6]),
+                one(r[7], r[7]), one(r[8], r[8]), one(r[9], r[9]), one(start, start),
+                one(r[11], r[11]),
+            )  # fmt: skip
+
+
+def _in_list(column: str, values: Sequence, cast: str) -> tuple[str, list]:
+    """`column IN (values)` as one parameter, however many values (`cast`: text or bigint).
+
+    PostgreSQL takes an array; SQLite a JSON array read by json_each (no variable limit).
+    """
+    if is_postgresql():
+        return f"{column} = ANY(%s::{cast}[])", [_pg_array(values)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(values))]
+
+
+def fetch_roster_rows(roster_id: int, niks: Sequence[str] | None = None) -> dict[str, StoredRow]:
+    """The entries of a roster keyed by NIK: every one, or only those of `niks`.
+
+    Read in batches, with repeated values shared, so that 100,000 stored rows cost
+    about 40 MB rather than twice that.
+    """
+    sql, params = _stored_row_sql(), [roster_id]
+    if niks is not None:
+        if not niks:
+            return {}
+        where, more = _in_list("w.nik", niks, "text")
+        sql, params = f"{sql} AND {where}", params + more
     # A server-side cursor on PostgreSQL: the client never holds the whole result at once.
     with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [roster_id])
-        while batch := cursor.fetchmany(10_000):
-            for r in batch:
-                birth, start = r[5], r[10]
-                if not isinstance(birth, date):  # a backend that hands dates back as text
-                    birth, start = _as_date(birth), _as_date(start)
-                stored[r[3]] = StoredRow(
-                    r[0], r[1], r[2], r[3], r[4], one(birth, birth), one(r[6], r[6]),
-                    one(r[7], r[7]), one(r[8], r[8]), one(r[9], r[9]), one(start, start),
-                    one(r[11], r[11]),
-                )  # fmt: skip
-    return stored
+        cursor.execute(sql, params)
+        batches = iter(lambda: cursor.fetchmany(10_000), [])
+        return {s.nik: s for s in _stored_rows(batches)}
+
+
+def roster_leavers(
+    roster_id: int, staying_worker_ids: Sequence[int], limit: int | None
+) -> tuple[int, list[StoredRow]]:
+    """(how many entries of a roster are not of `staying_worker_ids`, the first `limit` by row;
+    `limit` None: all of them).
+
+    What a preview lists of the workers who leave, without reading the whole roster: a
+    COUNT on the (roster, worker) index and a top-N by row.
+    """
+    where, params = _in_list("e.worker_id", staying_worker_ids, "bigint")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {_table(RosterEntry)} e "
+            f"WHERE e.roster_id = %s AND NOT ({where})",
+            [roster_id, *params],
+        )
+        count = cursor.fetchone()[0]
+        if not count or limit == 0:
+            return count, []
+        cursor.execute(
+            f"{_stored_row_sql()} AND NOT ({where}) ORDER BY e.row_number, e.id"
+            + ("" if limit is None else " LIMIT %s"),
+            [roster_id, *params, *([] if limit is None else [limit])],
+        )
+        return count, list(_stored_rows([cursor.fetchall()]))
 
 
 def _select_by_niks(sql_head: str, niks: Sequence[str], params_before: Sequence = ()) -> list:
@@ -408,20 +459,15 @@ def insert_entries(rows: Sequence[tuple]) -> None:
         )
 
 
-def delete_entries(entry_ids: Sequence[int]) -> None:
-    if not entry_ids:
-        return
-    table = _table(RosterEntry)
+def delete_entries_except(roster_id: int, keep_entry_ids: Sequence[int]) -> int:
+    """Delete a roster's entries but `keep_entry_ids` (a re-upload replacing a month)."""
+    where, params = _in_list("id", keep_entry_ids, "bigint")
     with connection.cursor() as cursor:
-        if is_postgresql():
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id = ANY(%s::bigint[])", [_pg_array(entry_ids)]
-            )
-            return
-        for chunk in _chunks(list(entry_ids)):
-            cursor.execute(
-                f"DELETE FROM {table} WHERE id IN ({', '.join(['%s'] * len(chunk))})", chunk
-            )
+        cursor.execute(
+            f"DELETE FROM {_table(RosterEntry)} WHERE roster_id = %s AND NOT ({where})",
+            [roster_id, *params],
+        )
+        return cursor.rowcount
 
 
 # --- memberships (roster verification) ------------------------------------------------------------
