@@ -145,7 +145,7 @@ def claim_assess(claim: Claim, *, today: date | None = None) -> ClaimAssessment:
     ordered = heirs_in_order(heirs)
     entitled = entitled_heirs(heirs)
     a.heirs = [HeirRow(h, heir_tier(h.relationship), h in entitled) for h in ordered]
-    a.checks.append(_heirs_check(claim, entitled))
+    a.checks.append(_heirs_check(claim, heirs, entitled))
     if schedule is not None and (claim.programme == "JKM" or claim.wage is not None):
         children = [
             (h.name, h.school_level or None)
@@ -180,7 +180,9 @@ def claim_assess(claim: Claim, *, today: date | None = None) -> ClaimAssessment:
     a.required_documents = [(k, str(labels[k]), documents.get(k)) for k in kinds]
     a.checks.append(_documents_check(claim, a))
     if a.breakdown is not None:
-        a.lateness = claim_lateness(claim, cash_total=a.breakdown.total, today=today)
+        a.lateness = claim_lateness(
+            claim, cash_total=a.breakdown.total, today=today, schedule=schedule
+        )
     return a
 
 
@@ -322,7 +324,7 @@ def _jkk_lapse_check(claim: Claim) -> Check:
     )
 
 
-def _heirs_check(claim: Claim, entitled: list[Heir]) -> Check:
+def _heirs_check(claim: Claim, heirs: list[Heir], entitled: list[Heir]) -> Check:
     title = _("Ahli waris dan penerima")
     rule = _(
         "PP 44/2015 Pasal 40(2): (1) janda/duda atau anak; bila tidak ada (2) orang tua, lalu "
@@ -345,7 +347,7 @@ def _heirs_check(claim: Claim, entitled: list[Heir]) -> Check:
             rule,
         )
     names = ", ".join(f"{h.name} ({h.get_relationship_display()})" for h in entitled)
-    recipient = next((h for h in claim.heirs.all() if h.is_recipient), None)
+    recipient = next((h for h in heirs if h.is_recipient), None)
     if recipient is None:
         return Check(
             "heirs",

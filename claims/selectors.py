@@ -56,10 +56,13 @@ def schedule_terms(schedule: BenefitSchedule) -> ScheduleTerms:
 
 
 class ScheduleBook:
-    """Every schedule read once, to find each claim's without a query per claim."""
+    """Every schedule read once, to find each claim's without a query per claim (or the
+    `rows` already read: the claim page's own schedule)."""
 
-    def __init__(self):
-        self.rows = list(BenefitSchedule.objects.prefetch_related("scholarship_rules"))
+    def __init__(self, rows: Iterable[BenefitSchedule] | None = None):
+        if rows is None:
+            rows = BenefitSchedule.objects.prefetch_related("scholarship_rules")
+        self.rows = list(rows)
 
     def in_force(self, programme: str, day: date) -> BenefitSchedule | None:
         for row in self.rows:
@@ -153,11 +156,20 @@ def claim_counts(*, unit_ids: Iterable[int] | None, as_of: date) -> dict[int, Cl
     return {unit: ClaimCounts(*t) for unit, t in tallies.items()}
 
 
-def claim_lateness(claim: Claim, *, cash_total: int, today: date):
-    """The claim's deadline, days late and the amount owed to the heirs (None: clock not started)."""
-    schedule = schedule_in_force(claim.programme, claim.date_of_death)
-    deadline = claim_deadline(claim)
-    if deadline is None or schedule is None:
+_UNREAD = object()
+
+
+def claim_lateness(claim: Claim, *, cash_total: int, today: date, schedule=_UNREAD):
+    """The claim's deadline, days late and the amount owed to the heirs (None: clock not started).
+
+    `schedule`: the schedule in force on the date of death when the caller has read it
+    already (`schedule_in_force`), so that it is not read again."""
+    if schedule is _UNREAD:
+        schedule = schedule_in_force(claim.programme, claim.date_of_death)
+    if schedule is None:
+        return None
+    deadline = claim_deadline(claim, book=ScheduleBook([schedule]))
+    if deadline is None:
         return None
     day = claim.paid_on or today
     return late_compensation(
