@@ -7,7 +7,7 @@ Every page resolves the claim through `visible_to(request.user)` (out of scope:
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -192,6 +192,15 @@ class ClaimForm(forms.ModelForm):
     Django's templates, less CPU)."""
 
     default_renderer = python_widget_renderer
+
+
+class ClaimAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete select for the unit and the deceased, written by
+    `PythonWidgetRenderer` too: the admin's wrapper around it (with the "view" link) renders it
+    without passing the form's renderer on."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return super().render(name, value, attrs, renderer or python_widget_renderer)
 
 
 class ClaimInlineFormSet(BaseInlineFormSet):
@@ -522,6 +531,13 @@ class ClaimAdmin(ScopedModelAdmin):
     # (the assessment, the title), the membership as its name reads (worker and unit), who
     # created it.
     page_related = ("worker", "unit", "membership__worker", "membership__unit", "created_by")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
+            kwargs["widget"] = ClaimAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
         """Django's, with what the page reads of the claim, and once per GET: `change_view`
