@@ -259,3 +259,35 @@ def test_the_claim_page_queries_do_not_grow_with_heirs_documents_and_history(
     client.force_login(world.users[role])
     _claim_page_queries(client, small)  # sessions, permissions: warm
     assert _claim_page_queries(client, large) == _claim_page_queries(client, small)
+
+
+@pytest.mark.parametrize("role", ["opd_treasurer", "branch_staff", "sekda", "province_admin"])
+def test_the_claim_page_names_the_creator_each_uploader_and_each_steps_author(
+    client, world, role, opd_treasurer, branch_staff
+):
+    opd_treasurer.first_name, opd_treasurer.last_name = "Hasnah", "Tamburaka"
+    opd_treasurer.save()
+    claim = _filled_claim(world, 2, [opd_treasurer, branch_staff])
+    client.force_login(world.users[role])
+    response = client.get(reverse("admin:claims_claim_change", args=[claim.pk]))
+    page = response.content.decode()
+    assert '<div class="readonly">Hasnah Tamburaka</div>' in page  # created by
+    assert page.count("<p>Hasnah Tamburaka</p>") == 2  # one document, one step
+    assert page.count(f"<p>{branch_staff.username}</p>") == 2  # the other document and step
+    assert "Dicatat → Draf" in page
+    assert f"JKM {claim.worker.name} (10-10-2021)" in page  # the title
+
+
+def test_the_claim_page_offers_the_unit_and_the_deceased_as_choosers_to_its_editors(
+    client, world, opd_treasurer
+):
+    claim = factories.ClaimFactory(unit=world.kdi_dlhk)
+    roster = factories.RosterFactory(unit=world.kdi_dlhk, period=date(2021, 9, 1))
+    factories.RosterEntryFactory(roster=roster, worker=claim.worker)  # on the unit's roster
+    client.force_login(opd_treasurer)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    for name, selected in (("unit", world.kdi_dlhk), ("worker", claim.worker)):
+        assert f'<select name="{name}" required id="id_{name}" class="admin-autocomplete"' in page
+        assert f'<option value="{selected.pk}" selected>{selected}</option>' in page
+    assert 'name="heirs-__prefix__-relationship"' in page  # the row "add another" copies
+    assert 'name="documents-TOTAL_FORMS"' in page
