@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -204,8 +205,18 @@ class ClaimAutocompleteSelect(AutocompleteSelect):
 
 
 class ClaimInlineFormSet(BaseInlineFormSet):
-    """The empty form (the row "add another" copies) built once: Django builds it anew each
-    time the page asks (the column headers, the media, the multipart check, the row)."""
+    """The rows the claim page read with the claim (`ClaimAdmin.change_view` on a GET) rather
+    than a query of their own: they are the inline's rows (the claim is in the user's scope,
+    so are its rows; same order), unless the inline shows none. And the empty form (the row
+    "add another" copies) built once: Django builds it anew each time the page asks (the
+    column headers, the media, the multipart check, the row)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        read = getattr(self.instance, "_prefetched_objects_cache", {})
+        rows = read.get(self.fk.remote_field.cache_name)
+        if rows is not None and not self.is_bound and not self.queryset.query.is_empty():
+            self._queryset = list(rows)
 
     @cached_property
     def empty_form(self):
@@ -540,24 +551,37 @@ class ClaimAdmin(ScopedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
-        """Django's, with what the page reads of the claim, and once per GET: `change_view`
-        needs the claim for the assessment and Django's view again for the form. A POST
-        fetches it afresh for the form (the form writes the posted values into it; the
-        assessment shown beside any errors is of the saved claim)."""
-        fetched = request.__dict__.setdefault("_claims_fetched", {})
-        key = (object_id, from_field)
-        if key in fetched and request.method in ("GET", "HEAD"):
-            return fetched[key]
-        queryset = self.get_queryset(request).select_related(*self.page_related)
+        """Django's, with what the page reads of the claim; on the claim page's GET, the claim
+        `change_view` read (Django's view asks again for the form)."""
+        page = request.__dict__.get("_claim_page")
+        if page is not None and page[0] == (object_id, from_field):
+            return page[1]
+        return self._fetch(self.get_queryset(request), object_id, from_field)
+
+    def _fetch(self, queryset, object_id, from_field=None) -> Claim | None:
+        queryset = queryset.select_related(*self.page_related)
         field = Claim._meta.pk if from_field is None else Claim._meta.get_field(from_field)
         try:
-            fetched[key] = queryset.get(**{field.name: field.to_python(object_id)})
+            return queryset.get(**{field.name: field.to_python(object_id)})
         except (Claim.DoesNotExist, ValidationError, ValueError):
-            fetched[key] = None
-        return fetched[key]
+            return None
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        claim = self.get_object(request, object_id)
+        """The claim page. On a GET the claim is read once, with its heirs, documents and
+        history (the assessment and the tables show them both: `ClaimInlineFormSet` takes
+        them from the claim). A POST reads it afresh for the form (the form writes the posted
+        values into it and the services re-read the rows; the assessment shown beside any
+        errors is of the saved claim)."""
+        if request.method in ("GET", "HEAD"):
+            rows = self.get_queryset(request).prefetch_related(
+                "heirs",
+                Prefetch("documents", ClaimDocument.objects.select_related("uploaded_by")),
+                Prefetch("status_changes", ClaimStatusChange.objects.select_related("by")),
+            )
+            claim = self._fetch(rows, object_id)
+            request._claim_page = ((object_id, None), claim)
+        else:
+            claim = self.get_object(request, object_id)
         extra = {}
         if claim is not None:
             extra = {

@@ -224,7 +224,7 @@ def test_the_claim_page_has_a_query_ceiling(
             claim=claim, kind=["claim_form", "family_card", "ktp_heir"][n]
         )
     client.force_login(branch_staff)
-    with django_assert_max_num_queries(25):  # 21 measured; not per heir or document
+    with django_assert_max_num_queries(22):  # 19 measured; not per heir or document
         assert client.get(reverse("admin:claims_claim_change", args=[claim.pk])).status_code == 200
 
 
