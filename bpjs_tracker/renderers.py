@@ -19,8 +19,8 @@ the template renders again. Values that the template would localize (numbers, da
 labels) are left to the template as well. tests/test_python_widget_renderer.py compares both
 renderers on every kind of widget and value.
 
-Forms take it as `default_renderer` (and formsets as `renderer`); the instance is shared,
-so Django's template engine inside it is built once per process.
+It is the project's `FORM_RENDERER`: every form, formset and widget renders through it (Django
+keeps one instance per process, so the template engine inside it is built once).
 """
 
 from __future__ import annotations

@@ -93,6 +93,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "bpjs_tracker.urls"
+# Django's form templates, the plainest widgets written in Python (same HTML, less CPU on
+# every page with a form, the changelists' action bar included): bpjs_tracker/renderers.py.
+FORM_RENDERER = "bpjs_tracker.renderers.PythonWidgetRenderer"
 
 TEMPLATES = [
     {

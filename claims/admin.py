@@ -5,9 +5,8 @@ Every page resolves the claim through `visible_to(request.user)` (out of scope:
 404) and calls one service or selector; the admin only reads forms.
 """
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
@@ -23,7 +22,6 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from bpjs_tracker.admin import ScopedModelAdmin, ScopedTabularInline, regency_filter
-from bpjs_tracker.renderers import python_widget_renderer
 from bpjs_tracker.roles import may_act_on_claim, may_file_claims
 from claims.assessment import claim_assess
 from claims.documents import content_type_of
@@ -188,22 +186,6 @@ class ClaimInlineMixin:
         return [*readonly, *(f"{n}_day" for n in self.date_fields)]
 
 
-class ClaimForm(forms.ModelForm):
-    """The claim's own form; its widgets are written by `PythonWidgetRenderer` (same HTML as
-    Django's templates, less CPU)."""
-
-    default_renderer = python_widget_renderer
-
-
-class ClaimAutocompleteSelect(AutocompleteSelect):
-    """The admin's autocomplete select for the unit and the deceased, written by
-    `PythonWidgetRenderer` too: the admin's wrapper around it (with the "view" link) renders it
-    without passing the form's renderer on."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        return super().render(name, value, attrs, renderer or python_widget_renderer)
-
-
 class ClaimInlineFormSet(BaseInlineFormSet):
     """The rows the claim page read with the claim (`ClaimAdmin.change_view` on a GET) rather
     than a query of their own: they are the inline's rows (the claim is in the user's scope,
@@ -236,15 +218,11 @@ class HeirFormSet(ClaimInlineFormSet):
 
 
 class ClaimTabularInline(ScopedTabularInline):
-    """The claim page's tables (heirs, documents, history): rows written by
-    `PythonWidgetRenderer` (same HTML as Django's templates, less CPU)."""
+    """The claim page's tables (heirs, documents, history)."""
 
     template = INLINE_TEMPLATE
     formset = ClaimInlineFormSet
     extra = 0
-
-    def get_formset(self, request, obj=None, **kwargs):
-        return super().get_formset(request, obj, renderer=python_widget_renderer, **kwargs)
 
 
 class HeirInline(ClaimInlineMixin, ReadableDatesMixin, ClaimTabularInline):
@@ -360,7 +338,6 @@ class ClaimAdmin(ScopedModelAdmin):
     )  # fmt: skip
     date_hierarchy = "date_of_death"
     autocomplete_fields = ("unit", "worker")
-    form = ClaimForm
     fieldsets = (
         (None, {"fields": ("unit", "worker", "programme", "membership", "status")}),
         (
@@ -542,13 +519,6 @@ class ClaimAdmin(ScopedModelAdmin):
     # (the assessment, the title), the membership as its name reads (worker and unit), who
     # created it.
     page_related = ("worker", "unit", "membership__worker", "membership__unit", "created_by")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in self.get_autocomplete_fields(request) and "widget" not in kwargs:
-            kwargs["widget"] = ClaimAutocompleteSelect(
-                db_field, self.admin_site, using=kwargs.get("using")
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_object(self, request, object_id, from_field=None):
         """Django's, with what the page reads of the claim; on the claim page's GET, the claim

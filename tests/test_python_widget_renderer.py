@@ -133,3 +133,9 @@ def test_any_text_is_escaped_as_the_templates_escape_it(value, attr, label):
     assert both(text, "name", value)[0] == both(text, "name", value)[1]
     select = forms.Select(choices=[("", label), (label, label)])
     assert both(select, "s", value)[0] == both(select, "s", value)[1]
+
+
+def test_every_form_of_the_project_renders_through_it():
+    from django.forms.renderers import get_default_renderer
+
+    assert isinstance(get_default_renderer(), PythonWidgetRenderer)
