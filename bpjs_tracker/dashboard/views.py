@@ -9,20 +9,19 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bpjs_tracker.dashboard import charts, queues
 from bpjs_tracker.dashboard.report import plain_rows, table_columns
+from bpjs_tracker.dashboard.rows import RowLinks, table_body
 from bpjs_tracker.dashboard.selectors import CoverageTable, coverage_table, trend
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.files import neutralise
@@ -72,50 +71,6 @@ def _sorted(rows, key: str):
     )
 
 
-def _admin_list(name: str, **params) -> str:
-    return _changelist(name, get_script_prefix()) + "?" + urlencode(params)
-
-
-@lru_cache(maxsize=64)
-def _changelist(name: str, prefix: str) -> str:
-    """A changelist's address, resolved once per list (a Sekda's table links 170 rows × 11)."""
-    return reverse(f"admin:{name}_changelist")
-
-
-def row_links(row, table: CoverageTable) -> dict[str, str]:
-    """Where each figure of a row leads: the filtered admin list behind it."""
-    month = {"period__year": table.period.year, "period__month": table.period.month}
-    if row.level == "regency":
-        where = {"regency": row.code}
-        drill = (
-            reverse("admin:index")
-            + "?"
-            + urlencode({"regency": row.code, "period": f"{table.period:%Y-%m}"})
-        )
-        units = _admin_list("regencies_workunit", regency=row.code, is_active__exact=1)
-    else:  # a unit: its rosters month by month (newest first), exactly this unit's
-        where = {"q": row.code}
-        drill = _admin_list("enrollment_roster", unit__id__exact=row.id)
-        units = _admin_list("regencies_workunit", q=row.code)
-    return {
-        "name": drill,
-        "units": units,
-        "covered": _admin_list("enrollment_membership", **where),
-        "units_verified": _admin_list("enrollment_roster", status="verified", **where, **month),
-        "units_submitted": _admin_list("enrollment_roster", status="submitted", **where, **month),
-        "units_returned": _admin_list("enrollment_roster", status="returned", **where, **month),
-        "arrears": _admin_list("enrollment_bill", **where),
-        "units_in_arrears": reverse("admin:enrollment_bill_arrears"),
-        "paid_on_time_pct": _admin_list("enrollment_bill", **where, **month),
-        "units_paid_full_year": _admin_list(
-            "enrollment_bill", **where, period__year=table.period.year
-        ),
-        "claims_open": _admin_list("claims_claim", terlambat="open", **where),
-        "claims_paid": _admin_list("claims_claim", status="paid", **where),
-        "claims_late": _admin_list("claims_claim", terlambat="late", **where),
-    }
-
-
 def dashboard_context(request) -> dict:
     table = table_for(request)
     sort = request.GET.get("sort", "")
@@ -123,9 +78,10 @@ def dashboard_context(request) -> dict:
     scope = scope_for(request.user)
     role = scope.role if scope else ""
     today = timezone.localdate()
+    links = RowLinks(table)
     context = {
         "table": table,
-        "rows": [(row, row_links(row, table)) for row in rows],
+        "rows": [(row, links(row)) for row in rows],
         "columns": table_columns(),
         "sort": sort,
         "period_value": f"{table.period:%Y-%m}",
@@ -135,6 +91,7 @@ def dashboard_context(request) -> dict:
         "is_treasurer": role in (Role.OPD_TREASURER, Role.VILLAGE_TREASURER),
         "is_branch": role == Role.BRANCH_STAFF,
     }
+    context["table_body"] = table_body(context["rows"], table.total)
     if not context["is_treasurer"]:
         with reading_from_replica():
             points = trend(user=request.user, period=table.period, regency=table.regency)
