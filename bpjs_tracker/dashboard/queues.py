@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 
 from bpjs_tracker.dashboard import interfaces
@@ -66,6 +67,7 @@ def double_candidates(today: date) -> list[int]:
 class WaitingRoster:
     roster: Roster
     days: int
+    url: str = ""  # the roster's admin page
 
 
 def branch_queues(*, user, today: date) -> dict:
@@ -112,27 +114,58 @@ def branch_queues(*, user, today: date) -> dict:
         .select_related("unit")
         .order_by("-arrears")[:QUEUE_LENGTH]
     )
+    follow_ups = list(follow_ups_overdue(user=user, today=today)[:QUEUE_LENGTH])
+    expiring = list(
+        Agreement.objects.visible_to(user)
+        .expiring_within(90, today)
+        .select_related("regency")
+        .order_by("valid_until")[:QUEUE_LENGTH]
+    )
+    # Each list's addresses resolved once (the lists wrote a `{% url %}` per line).
+    roster_url = ChangeUrls("enrollment_roster")
+    if doubles:  # an <int:worker_id> address: a number stands in for the id
+        resolve = reverse("admin:dashboard_double_resolve", args=[INT_PK]).split(f"/{INT_PK}/")
+        for double in doubles:
+            double["resolve_url"] = f"/{double['worker_id']}/".join(resolve)
+    follow_up_url, agreement_url = ChangeUrls("mou_followup"), ChangeUrls("mou_agreement")
     return {
         # Days in WITA: a roster sent at 00:30 WITA is still yesterday in UTC.
         "waiting": [
-            WaitingRoster(r, (today - timezone.localdate(r.created_at)).days) for r in waiting
+            WaitingRoster(r, (today - timezone.localdate(r.created_at)).days, roster_url(r.pk))
+            for r in waiting
         ],
         "doubles": doubles,
         "arrears": in_arrears,
-        "follow_ups": list(follow_ups_overdue(user=user, today=today)[:QUEUE_LENGTH]),
-        "expiring": list(
-            Agreement.objects.visible_to(user)
-            .expiring_within(90, today)
-            .select_related("regency")
-            .order_by("valid_until")[:QUEUE_LENGTH]
-        ),
+        "follow_ups": follow_ups,
+        "follow_up_urls": [(f, follow_up_url(f.pk)) for f in follow_ups],
+        "expiring": expiring,
+        "expiring_urls": [(a, agreement_url(a.pk)) for a in expiring],
+        "memberships_url": reverse("admin:enrollment_membership_changelist"),
+        "bills_url": reverse("admin:enrollment_bill_changelist"),
     }
+
+
+PK = "\x00pk\x00"  # a placeholder, quoted by reverse as below, never in a real address
+_PK_QUOTED = quote(PK, safe=RFC3986_SUBDELIMS + "/~:@")
+INT_PK = 987654321  # the same for an address that takes only a number
+
+
+class ChangeUrls:
+    """Admin change pages of one model for any pk: resolved once a page (with a placeholder for
+    the pk), not once per line with `{% url %}` as the lists did."""
+
+    def __init__(self, name: str):
+        self.template = reverse(f"admin:{name}_change", args=[PK])
+
+    def __call__(self, pk) -> str:
+        return self.template.replace(_PK_QUOTED, quote(str(pk), safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 @dataclass
 class UnitMonth:
     unit: WorkUnit
     roster: Roster | None
+    roster_url: str = ""  # the roster's admin page
 
 
 @dataclass
@@ -141,12 +174,13 @@ class ReturnedRoster:
 
     roster: Roster
     fix_url: str
+    roster_url: str = ""  # the returned roster's admin page
 
 
-def upload_url(unit_id: int, period: date) -> str:
+def upload_url(unit_id: int, period: date, *, base: str | None = None) -> str:
     """The roster upload page with the unit and the month already chosen."""
     query = urlencode({"unit": unit_id, "period": f"{period:%Y-%m}"})
-    return reverse("admin:enrollment_roster_upload") + "?" + query
+    return (base or reverse("admin:enrollment_roster_upload")) + "?" + query
 
 
 @dataclass
@@ -155,6 +189,7 @@ class TreasurerStart:
     units: list[UnitMonth]
     returned: list[ReturnedRoster] = field(default_factory=list)  # any month, oldest first
     unpaid: list = field(default_factory=list)  # BillStatement, unpaid > 0
+    unpaid_urls: list = field(default_factory=list)  # (BillStatement, its bill's admin page)
     lapsed: list[Worker] = field(default_factory=list)
     drop: list = field(default_factory=list)  # (worker, unit) to leave off the next roster
     next_label: str = ""
@@ -168,21 +203,38 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
 
     period = today.replace(day=1)
     scope = scope_for(user)
+    roster_url, upload = ChangeUrls("enrollment_roster"), reverse("admin:enrollment_roster_upload")
     units = list(WorkUnit.objects.visible_to(user).order_by("code"))
-    rosters = {r.unit_id: r for r in Roster.objects.visible_to(user).filter(period=period)}
-    start = TreasurerStart(period, [UnitMonth(u, rosters.get(u.pk)) for u in units])
-    start.returned = [
-        ReturnedRoster(r, upload_url(r.unit_id, r.period))
-        for r in Roster.objects.visible_to(user)
-        .filter(status=Roster.Status.RETURNED)
+    # This month's rosters and the returned ones (any month) in one query: a treasurer's
+    # units are few, and so are their returned rosters.
+    rosters = list(
+        Roster.objects.visible_to(user)
+        .filter(Q(period=period) | Q(status=Roster.Status.RETURNED))
         .select_related("unit")
-        .order_by("period", "unit__code")[:QUEUE_LENGTH]
-    ]
+        .order_by("period", "unit__code", "pk")
+    )
+    this_month = {r.unit_id: r for r in rosters if r.period == period}
+    start = TreasurerStart(
+        period,
+        [
+            UnitMonth(u, r, roster_url(r.pk) if r else "")
+            for u in units
+            for r in [this_month.get(u.pk)]
+        ],
+    )
+    start.returned = [
+        ReturnedRoster(r, upload_url(r.unit_id, r.period, base=upload), roster_url(r.pk))
+        for r in rosters
+        if r.status == Roster.Status.RETURNED
+    ][:QUEUE_LENGTH]
     statements = bill_statements(
         Bill.objects.visible_to(user).filter(total__gt=0).select_related("unit").order_by("period"),
         as_of=today,
     )
     start.unpaid = [s for s in statements if s.unpaid > 0]
+    if start.unpaid:
+        bill_url = ChangeUrls("enrollment_bill")
+        start.unpaid_urls = [(s, bill_url(s.bill.pk)) for s in start.unpaid]
     lapsed = interfaces.bpu_inactive_worker_ids(today, sorted(scope.unit_ids or []))
     if lapsed:
         start.lapsed = list(Worker.objects.filter(pk__in=lapsed).order_by("name")[:50])
@@ -207,7 +259,7 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
         start.next_url = returned.fix_url
     elif missing:
         start.next_label = _("Unggah roster %(unit)s bulan ini") % {"unit": missing.unit.code}
-        start.next_url = upload_url(missing.unit.pk, period)
+        start.next_url = upload_url(missing.unit.pk, period, base=upload)
     elif start.unpaid:
         start.next_label = _("Catat pembayaran tagihan %(bill)s") % {"bill": start.unpaid[0].bill}
         start.next_url = reverse("admin:enrollment_payment_add")

@@ -179,12 +179,18 @@ def coverage_table(
         CoverageSummary.objects.filter(unit_filter, period=period)
         .values("unit_id", "segment")
         .annotate(
-            c=Sum(covered_field), p=Sum("covered_province"), r=Sum("on_roster"), u=Sum("covered")
+            c=Sum(covered_field),
+            p=Sum("covered_province"),
+            r=Sum("on_roster"),
+            u=Sum("covered"),
+            g=Sum("covered_regency"),
         )
     )  # 4
     bpu_covered: dict[int, int] = defaultdict(int)
     province_covered = 0
+    regency_covered = 0  # the total line of one regency's units: each person once in it
     for item in coverage:
+        regency_covered += item["g"] or 0
         row = row_of(item["unit_id"])
         if row is None:
             continue
@@ -272,12 +278,7 @@ def coverage_table(
     if by_unit:
         total.target = sum(regency_targets.values()) if regency_targets else None
         if regency is not None:
-            total.covered = (
-                CoverageSummary.objects.filter(unit_filter, period=period).aggregate(
-                    c=Sum("covered_regency")
-                )["c"]
-                or 0
-            )  # 11: each person once in the regency
+            total.covered = regency_covered  # read with the coverage (query 4)
             total.covered -= sum(r.bpu_inactive for r in rows.values())
             total.covered = max(total.covered, 0)
         else:

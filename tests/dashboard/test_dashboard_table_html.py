@@ -2,15 +2,17 @@
 they replaced (templates/admin/dashboard/row.html, one include per row) wrote, cell by cell,
 for every role, in both languages; and each row's links equal the ones resolved one by one."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 import pytest
 from django.template import Context, Template
 from django.test.html import parse_html
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from bpjs_tracker.roles import Role
+from mou.models import RegionalRegulation
 from tests import factories
 from tests.dashboard.test_coverage_table_small_world import small_world  # noqa: F401
 
@@ -93,9 +95,14 @@ def cells(fragment: str) -> list[list[str]]:
 @pytest.fixture
 def richer_world(small_world):  # noqa: F811
     """The hand-computed world, plus what the table writes in words or escapes: an agreement
-    expiring, a Perda, and a unit whose code and name need escaping."""
-    factories.AgreementFactory(regency=small_world.kendari)
-    factories.RegionalRegulationFactory(regency=small_world.kendari)
+    expiring (Kendari) and one in force (Konawe Utara), a Perda, and a unit whose code and
+    name need escaping."""
+    today = timezone.localdate()
+    factories.AgreementFactory(regency=small_world.kendari, valid_until=today + timedelta(30))
+    factories.AgreementFactory(regency=small_world.konut)  # in force, no end
+    factories.RegionalRegulationFactory(
+        regency=small_world.kendari, kind=RegionalRegulation.Kind.PERDA
+    )
     small_world.kdi_satpol.name = 'Satpol PP & "Damkar" <Kota>'
     small_world.kdi_satpol.save()
     factories.OpdFactory(regency=small_world.kendari, code="74.71-A&B", name="Dinas A&B")
@@ -121,6 +128,9 @@ def test_dashboard_table_html_equals_the_old_row_template(client, richer_world, 
     for row, links in rows:
         assert links == old_row_links(row, table.period)
     assert cells(table_body(page.content.decode())) == cells(expected)
+    if role == Role.PROVINCE_ADMIN:  # the words of every agreement state and the Perda
+        shown = {row.code: (row.agreement, row.has_perda) for row, _links in rows}
+        assert shown["74.71"] == ("expiring", True) and shown["74.09"] == ("in_force", False)
 
 
 def test_dashboard_table_html_sorted_rows_keep_their_own_links(client, richer_world):
