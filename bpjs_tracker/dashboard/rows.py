@@ -3,7 +3,7 @@
 A Sekda's table has 176 unit rows × 21 cells; as a template included once per row (tags,
 filters, `{% translate %}`, `{% url %}` and number localisation per cell) it cost ~15 ms of
 CPU a page, and building each row's 13 links with `reverse` and `urlencode` another 6 ms.
-Here every address is resolved once per table (a template with the row's code or id left
+Here every address is resolved once (addresses.py) (a template with the row's code or id left
 as a placeholder, then substituted per row), every label is translated once per page, and
 each row becomes one string (escaped with the standard library's `html.escape`, which is what
 Django's `escape` calls). The output is the same HTML the template wrote (the test
@@ -16,11 +16,11 @@ from html import escape
 from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from bpjs_tracker.dashboard.addresses import address
 from bpjs_tracker.dashboard.selectors import AgreementState, CoverageRow, CoverageTable
 from bpjs_tracker.money import format_rupiah
 
@@ -38,7 +38,7 @@ LINKED = (
 
 
 def _changelist(name: str) -> str:
-    return reverse(f"admin:{name}_changelist")
+    return address(f"admin:{name}_changelist")
 
 
 class RowLinks:
@@ -68,7 +68,7 @@ class RowLinks:
         if regency_level:
             where = {"regency": CODE}
             drill = (
-                reverse("admin:index")
+                address("admin:index")
                 + "?"
                 + urlencode({"regency": CODE, "period": f"{table.period:%Y-%m}"})
             )
@@ -87,7 +87,7 @@ class RowLinks:
             ),
             "units_returned": admin_list("enrollment_roster", status="returned", **where, **month),
             "arrears": admin_list("enrollment_bill", **where),
-            "units_in_arrears": reverse("admin:enrollment_bill_arrears"),
+            "units_in_arrears": address("admin:enrollment_bill_arrears"),
             "paid_on_time_pct": admin_list("enrollment_bill", **where, **month),
             "units_paid_full_year": admin_list(
                 "enrollment_bill", **where, period__year=table.period.year

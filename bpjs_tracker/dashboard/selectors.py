@@ -143,8 +143,10 @@ def coverage_table(
     if regency is not None:
         units, regencies = units.filter(regency=regency), regencies.filter(pk=regency.pk)
     units = units.filter(is_active=True)
-    unit_list = list(units.values_list("pk", "code", "name", "kind", "regency_id"))  # query 1
-    unit_regency = {u[0]: u[4] for u in unit_list}
+    # query 1: a province's 3.000 units are only counted per regency (ids and regency ids)
+    columns = ("pk", "code", "name", "kind", "regency_id") if by_unit else ("pk", "regency_id")
+    unit_list = list(units.values_list(*columns))
+    unit_regency = {u[0]: u[-1] for u in unit_list}
     regency_list = list(
         _with_regency_facts(regencies, year=period.year, as_of=as_of)
         .order_by("code")
@@ -168,9 +170,8 @@ def coverage_table(
                 rows[regency_id].units += 1
             units_by_row[pk] = regency_id
 
-    def row_of(unit_id: int) -> CoverageRow | None:
-        key = units_by_row.get(unit_id)
-        return rows.get(key) if key is not None else None
+    # each unit's row (itself, or its regency's), one look-up per figure read
+    row_of = {unit_id: rows[key] for unit_id, key in units_by_row.items() if key in rows}.get
 
     unit_filter = Q(unit__in=units)
     # covered: per unit in the drill-down, first unit of the regency otherwise.
@@ -185,21 +186,22 @@ def coverage_table(
             u=Sum("covered"),
             g=Sum("covered_regency"),
         )
+        .values_list("unit_id", "segment", "c", "p", "r", "u", "g")  # tuples: 3.000 units' rows
     )  # 4
     bpu_covered: dict[int, int] = defaultdict(int)
     province_covered = 0
     regency_covered = 0  # the total line of one regency's units: each person once in it
-    for item in coverage:
-        regency_covered += item["g"] or 0
-        row = row_of(item["unit_id"])
+    for unit_id, segment, c, p, r, u, g in coverage:
+        regency_covered += g or 0
+        row = row_of(unit_id)
         if row is None:
             continue
-        row.covered += item["c"]
-        row.on_roster += item["r"]
-        row.double_enrolments += item["u"] - item["p"]
-        province_covered += item["p"]
-        if item["segment"] in BPU_SEGMENTS:
-            bpu_covered[item["unit_id"]] += item["u"]
+        row.covered += c
+        row.on_roster += r
+        row.double_enrolments += u - p
+        province_covered += p
+        if segment in BPU_SEGMENTS:
+            bpu_covered[unit_id] += u
 
     # BPU lapse (calendar): every BPU member of a unit inactive on the month's last day.
     spans = interfaces.bpu_inactive_spans(sorted(bpu_covered)) if bpu_covered else {}
