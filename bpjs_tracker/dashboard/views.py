@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bpjs_tracker.dashboard import charts, queues
+from bpjs_tracker.dashboard.all_tables import all_tables
 from bpjs_tracker.dashboard.report import plain_rows, table_columns
 from bpjs_tracker.dashboard.rows import RowLinks, table_body
 from bpjs_tracker.dashboard.selectors import CoverageTable, coverage_table, trend
@@ -92,6 +93,7 @@ def dashboard_context(request) -> dict:
         "is_branch": role == Role.BRANCH_STAFF,
     }
     context["table_body"] = table_body(context["rows"], table.total)
+    context["all_tables"] = all_tables(request)
     if not context["is_treasurer"]:
         with reading_from_replica():
             points = trend(user=request.user, period=table.period, regency=table.regency)
