@@ -214,7 +214,7 @@ class TreasurerStart:
     next_url: str = ""
 
 
-def treasurer_start(*, user, today: date) -> TreasurerStart:
+def treasurer_start(*, user, today: date, units: list[WorkUnit] | None = None) -> TreasurerStart:
     """This month's roster per unit, rosters returned (any month, with the reason and a link to
     fix them), unpaid bills, lapsed people, next task."""
     from enrollment.billing.selectors import bill_statements
@@ -222,7 +222,8 @@ def treasurer_start(*, user, today: date) -> TreasurerStart:
     period = today.replace(day=1)
     scope = scope_for(user)
     roster_url, upload = ChangeUrls("enrollment_roster"), address("admin:enrollment_roster_upload")
-    units = list(WorkUnit.objects.visible_to(user).order_by("code"))
+    if units is None:  # the user's units by code (the start page passes those it has read)
+        units = list(WorkUnit.objects.visible_to(user).order_by("code"))
     # This month's rosters and the returned ones (any month) in one query: a treasurer's
     # units are few, and so are their returned rosters.
     rosters = list(

@@ -125,13 +125,16 @@ def coverage_table(
     regency: Regency | None = None,
     as_of: date | None = None,
     by_unit: bool | None = None,
+    unit_objects: list[WorkUnit] | None = None,
 ) -> CoverageTable:
     """The dashboard's table for `period` (first day of a month), scoped to `user`.
 
     `user=None` is the system (province scope, for commands). Rows are the
     regencies of the scope, or, for one regency (given, or a Sekda's), its units;
     treasurers get their units. `as_of` (default today, WITA) decides what is
-    paid "as of the day the report runs" and what is late.
+    paid "as of the day the report runs" and what is late. `unit_objects`: every unit
+    visible to `user` (any order), when the caller has read them already: query 1 is then not
+    run (a treasurer's start page reads them for its own list too).
     """
     as_of = as_of or timezone.localdate()
     day = month_end(period)
@@ -145,7 +148,14 @@ def coverage_table(
     units = units.filter(is_active=True)
     # query 1: a province's 3.000 units are only counted per regency (ids and regency ids)
     columns = ("pk", "code", "name", "kind", "regency_id") if by_unit else ("pk", "regency_id")
-    unit_list = list(units.values_list(*columns))
+    if unit_objects is None:
+        unit_list = list(units.values_list(*columns))
+    else:
+        unit_list = [
+            tuple(getattr(u, column) for column in columns)
+            for u in unit_objects
+            if u.is_active and (regency is None or u.regency_id == regency.pk)
+        ]
     unit_regency = {u[0]: u[-1] for u in unit_list}
     regency_list = _with_regency_facts(
         regencies, year=period.year, as_of=as_of

@@ -28,7 +28,7 @@ from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.files import neutralise
 from bpjs_tracker.roles import Role, scope_for
 from enrollment.management.contract import PERIOD_RE
-from regencies.models import Regency
+from regencies.models import Regency, WorkUnit
 
 SORTABLE = {attr for attr, _h in table_columns()} | {"coverage_pct", "paid_on_time_pct"}
 
@@ -48,12 +48,15 @@ def chosen_regency(request) -> Regency | None:
     return get_object_or_404(Regency.objects.visible_to(request.user), code=code)
 
 
-def table_for(request) -> CoverageTable:
+def table_for(request, *, unit_objects=None) -> CoverageTable:
     """The coverage table the request asks for, read from the replica when there is one
-    (the summary it reads is written by verifications and payments, never by this page)."""
+    (the summary it reads is written by verifications and payments, never by this page).
+    `unit_objects`: the user's units, when the page has read them already."""
     period, regency = chosen_period(request), chosen_regency(request)  # scope from the primary
     with reading_from_replica():
-        return coverage_table(user=request.user, period=period, regency=regency)
+        return coverage_table(
+            user=request.user, period=period, regency=regency, unit_objects=unit_objects
+        )
 
 
 def _sorted(rows, key: str):
@@ -73,12 +76,16 @@ def _sorted(rows, key: str):
 
 
 def dashboard_context(request) -> dict:
-    table = table_for(request)
-    sort = request.GET.get("sort", "")
-    rows = _sorted(table.rows, sort) if sort else table.rows
     scope = scope_for(request.user)
     role = scope.role if scope else ""
     today = timezone.localdate()
+    units = None
+    if role in (Role.OPD_TREASURER, Role.VILLAGE_TREASURER):
+        # a treasurer's few units, read once for the table and the month's list
+        units = list(WorkUnit.objects.visible_to(request.user).order_by("code"))
+    table = table_for(request, unit_objects=units)
+    sort = request.GET.get("sort", "")
+    rows = _sorted(table.rows, sort) if sort else table.rows
     links = RowLinks(table)
     context = {
         "table": table,
@@ -102,7 +109,7 @@ def dashboard_context(request) -> dict:
     if context["is_branch"]:
         context["queues"] = queues.branch_queues(user=request.user, today=today)
     if context["is_treasurer"]:
-        context["treasurer"] = queues.treasurer_start(user=request.user, today=today)
+        context["treasurer"] = queues.treasurer_start(user=request.user, today=today, units=units)
     return context
 
 
