@@ -188,3 +188,22 @@ def table_body(rows: list[tuple[CoverageRow, dict[str, str]]], total: CoverageRo
     lines = [writer.row(row, links) for row, links in rows]
     lines.append(writer.row(total, None))
     return mark_safe("\n".join(lines))  # noqa: S308 - every value is escaped in RowWriter.row
+
+
+TEXT_COLUMNS = ("code", "name", "agreement", "has_perda")  # the others are figures: right-aligned
+
+
+def table_head(columns: list[tuple[str, str]], sort: str, query: str) -> SafeString:
+    """The header cells: each column's title links to the table sorted by it (again: the other
+    way), the current order marked with an arrow."""
+    query = escape(query)
+    cells = []
+    for attr, header in columns:
+        css = "" if attr in TEXT_COLUMNS else "n"
+        order = "-" if sort == attr else ""
+        arrow = " ▲" if sort == attr else (" ▼" if sort == "-" + attr else "")
+        cells.append(
+            f'<th scope="col" class="{css}">'
+            f'<a href="?{query}&amp;sort={order}{attr}">{escape(header)}{arrow}</a></th>'
+        )
+    return mark_safe("\n".join(cells))  # noqa: S308 - every value is escaped above

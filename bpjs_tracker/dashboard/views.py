@@ -20,9 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bpjs_tracker.dashboard import charts, queues
+from bpjs_tracker.dashboard.addresses import address
 from bpjs_tracker.dashboard.all_tables import all_tables
 from bpjs_tracker.dashboard.report import plain_rows, table_columns
-from bpjs_tracker.dashboard.rows import RowLinks, table_body
+from bpjs_tracker.dashboard.rows import RowLinks, table_body, table_head
 from bpjs_tracker.dashboard.selectors import CoverageTable, coverage_table, trend
 from bpjs_tracker.db_router import reading_from_replica
 from bpjs_tracker.files import neutralise
@@ -99,7 +100,13 @@ def dashboard_context(request) -> dict:
         "is_treasurer": role in (Role.OPD_TREASURER, Role.VILLAGE_TREASURER),
         "is_branch": role == Role.BRANCH_STAFF,
     }
+    context["table_head"] = table_head(context["columns"], sort, context["query"])
     context["table_body"] = table_body(context["rows"], table.total)
+    context["dash_urls"] = {
+        "csv": address("admin:dashboard_csv"),
+        "xlsx": address("admin:dashboard_xlsx"),
+        "index": address("admin:index"),
+    }
     context["all_tables"] = all_tables(request)
     if not context["is_treasurer"]:
         with reading_from_replica():

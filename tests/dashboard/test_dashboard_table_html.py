@@ -142,3 +142,24 @@ def test_dashboard_table_html_sorted_rows_keep_their_own_links(client, richer_wo
         assert links == old_row_links(row, page.context["table"].period)
     assert 'href="/admin/enrollment/membership/?q=74.71-A%26B">' in page.content.decode()
     assert "Satpol PP &amp; &quot;Damkar&quot; &lt;Kota&gt;" in page.content.decode()
+
+
+OLD_HEAD = """{% for attr, header in columns %}
+      <th scope="col" class="{% if attr != 'code' and attr != 'name' and attr != 'agreement' and attr != 'has_perda' %}n{% endif %}">
+        <a href="?{{ query }}&amp;sort={% if sort == attr %}-{% endif %}{{ attr }}">{{ header }}{% if sort == attr %} ▲{% elif sort == "-"|add:attr %} ▼{% endif %}</a></th>
+      {% endfor %}"""  # noqa: E501
+
+
+@pytest.mark.parametrize("sort", ["", "code", "-covered", "coverage_pct", "bogus"])
+def test_dashboard_table_head_equals_the_old_header_loop(client, world, sort):
+    client.force_login(world.user(Role.PROVINCE_ADMIN))
+    page = client.get(reverse("admin:index"), {"period": MARCH, "sort": sort, "regency": ""})
+    html = page.content.decode()
+    head = html.split("<thead><tr>", 1)[1].split("</tr></thead>", 1)[0]
+    expected = Template(OLD_HEAD).render(
+        Context({"columns": page.context["columns"], "sort": sort,
+                 "query": page.context["query"]})
+    )  # fmt: skip
+    assert cells(f"<tr>{head}</tr>") == cells(f"<tr>{expected}</tr>")
+    assert ("▲" in head) == (sort in {"code", "coverage_pct"})
+    assert ("▼" in head) == (sort == "-covered")
