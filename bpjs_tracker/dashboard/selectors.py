@@ -10,7 +10,7 @@ and `coverage_report` all call `coverage_table`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
@@ -81,9 +81,8 @@ class CoverageRow:
         return round(100.0 * self.bills_paid_on_time / self.bills, 1)
 
     def add(self, other: CoverageRow) -> None:
-        for f in fields(self):
-            if f.name in SUMMED:
-                setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+        for name in SUMMED:  # (not dataclasses.fields: ~7 µs a call, 176 rows a Sekda's total)
+            setattr(self, name, getattr(self, name) + getattr(other, name))
         if other.target is not None:
             self.target = (self.target or 0) + other.target
             self.covered_with_target = (self.covered_with_target or 0) + other.covered
