@@ -12,10 +12,13 @@ Django's `escape` calls). The output is the same HTML the template wrote (the te
 
 from __future__ import annotations
 
+from datetime import date
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote_plus, urlencode
 
 from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -43,59 +46,20 @@ def _changelist(name: str) -> str:
 
 class RowLinks:
     """Where each figure of a row leads (the filtered admin list behind it), for one table:
-    the addresses resolved once, each row's code or id put in per row."""
+    the addresses with placeholders built once a process for each level and month (they
+    follow from the URLconf alone), each row's code or id put in per row."""
 
     def __init__(self, table: CoverageTable):
-        self.table = table
-        self._templates: dict[str, dict[str, str]] = {}
+        self.period = table.period
+        self._templates: dict[bool, dict[str, str]] = {}
 
     def _for_level(self, regency_level: bool) -> dict[str, str]:
-        key = "regency" if regency_level else "unit"
-        if key not in self._templates:
-            self._templates[key] = self._build(regency_level)
-        return self._templates[key]
-
-    def _build(self, regency_level: bool) -> dict[str, str]:
-        table = self.table
-        lists: dict[str, str] = {}
-
-        def admin_list(name: str, **params) -> str:
-            if name not in lists:
-                lists[name] = _changelist(name)
-            return lists[name] + "?" + urlencode(params)
-
-        month = {"period__year": table.period.year, "period__month": table.period.month}
-        if regency_level:
-            where = {"regency": CODE}
-            drill = (
-                address("admin:index")
-                + "?"
-                + urlencode({"regency": CODE, "period": f"{table.period:%Y-%m}"})
-            )
-            units = admin_list("regencies_workunit", regency=CODE, is_active__exact=1)
-        else:  # a unit: its rosters month by month (newest first), exactly this unit's
-            where = {"q": CODE}
-            drill = admin_list("enrollment_roster", unit__id__exact=ID)
-            units = admin_list("regencies_workunit", q=CODE)
-        return {
-            "name": drill,
-            "units": units,
-            "covered": admin_list("enrollment_membership", **where),
-            "units_verified": admin_list("enrollment_roster", status="verified", **where, **month),
-            "units_submitted": admin_list(
-                "enrollment_roster", status="submitted", **where, **month
-            ),
-            "units_returned": admin_list("enrollment_roster", status="returned", **where, **month),
-            "arrears": admin_list("enrollment_bill", **where),
-            "units_in_arrears": address("admin:enrollment_bill_arrears"),
-            "paid_on_time_pct": admin_list("enrollment_bill", **where, **month),
-            "units_paid_full_year": admin_list(
-                "enrollment_bill", **where, period__year=table.period.year
-            ),
-            "claims_open": admin_list("claims_claim", terlambat="open", **where),
-            "claims_paid": admin_list("claims_claim", status="paid", **where),
-            "claims_late": admin_list("claims_claim", terlambat="late", **where),
-        }
+        if regency_level not in self._templates:
+            self._templates[regency_level] = _link_templates(
+                regency_level, self.period, get_urlconf() or settings.ROOT_URLCONF,
+                get_script_prefix(),
+            )  # fmt: skip
+        return self._templates[regency_level]
 
     def __call__(self, row: CoverageRow) -> dict[str, str]:
         templates = self._for_level(row.level == "regency")
@@ -104,6 +68,41 @@ class RowLinks:
             key: url.replace(_CODE_QUOTED, code).replace(_ID_QUOTED, pk)
             for key, url in templates.items()
         }
+
+
+@lru_cache(maxsize=128)
+def _link_templates(regency_level: bool, period: date, urlconf: str, prefix: str) -> dict:
+    """A row's links with CODE and ID for its code and id (urlconf and prefix: the key)."""
+
+    def admin_list(name: str, **params) -> str:
+        return _changelist(name) + "?" + urlencode(params)
+
+    month = {"period__year": period.year, "period__month": period.month}
+    if regency_level:
+        where = {"regency": CODE}
+        drill = (
+            address("admin:index") + "?" + urlencode({"regency": CODE, "period": f"{period:%Y-%m}"})
+        )
+        units = admin_list("regencies_workunit", regency=CODE, is_active__exact=1)
+    else:  # a unit: its rosters month by month (newest first), exactly this unit's
+        where = {"q": CODE}
+        drill = admin_list("enrollment_roster", unit__id__exact=ID)
+        units = admin_list("regencies_workunit", q=CODE)
+    return {
+        "name": drill,
+        "units": units,
+        "covered": admin_list("enrollment_membership", **where),
+        "units_verified": admin_list("enrollment_roster", status="verified", **where, **month),
+        "units_submitted": admin_list("enrollment_roster", status="submitted", **where, **month),
+        "units_returned": admin_list("enrollment_roster", status="returned", **where, **month),
+        "arrears": admin_list("enrollment_bill", **where),
+        "units_in_arrears": address("admin:enrollment_bill_arrears"),
+        "paid_on_time_pct": admin_list("enrollment_bill", **where, **month),
+        "units_paid_full_year": admin_list("enrollment_bill", **where, period__year=period.year),
+        "claims_open": admin_list("claims_claim", terlambat="open", **where),
+        "claims_paid": admin_list("claims_claim", status="paid", **where),
+        "claims_late": admin_list("claims_claim", terlambat="late", **where),
+    }
 
 
 class RowWriter:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +78,12 @@ def _sorted(rows, key: str):
     )
 
 
+@lru_cache(maxsize=8)
+def _columns(language: str) -> list[tuple[str, str]]:
+    """The table's columns and their titles, translated once a process for each language."""
+    return table_columns()
+
+
 def dashboard_context(request) -> dict:
     scope = scope_for(request.user)
     role = scope.role if scope else ""
@@ -91,7 +99,7 @@ def dashboard_context(request) -> dict:
     context = {
         "table": table,
         "rows": [(row, links(row)) for row in rows],
-        "columns": table_columns(),
+        "columns": _columns(get_language()),
         "sort": sort,
         "period_value": f"{table.period:%Y-%m}",
         "query": urlencode({k: v for k, v in request.GET.items() if k in ("period", "regency")}),
