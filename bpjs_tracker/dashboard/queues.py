@@ -196,10 +196,10 @@ class ReturnedRoster:
     roster_url: str = ""  # the returned roster's admin page
 
 
-def upload_url(unit_id: int, period: date, *, base: str | None = None) -> str:
+def upload_url(unit_id: int, period: date) -> str:
     """The roster upload page with the unit and the month already chosen."""
     query = urlencode({"unit": unit_id, "period": f"{period:%Y-%m}"})
-    return (base or address("admin:enrollment_roster_upload")) + "?" + query
+    return address("admin:enrollment_roster_upload") + "?" + query
 
 
 @dataclass
@@ -226,7 +226,7 @@ def treasurer_start(*, user, today: date, units: list[WorkUnit] | None = None) -
 
     period = today.replace(day=1)
     scope = scope_for(user)
-    roster_url, upload = ChangeUrls("enrollment_roster"), address("admin:enrollment_roster_upload")
+    roster_url = ChangeUrls("enrollment_roster")
     if units is None:  # the user's units by code (the start page passes those it has read)
         units = list(WorkUnit.objects.visible_to(user).order_by("code"))
     # This month's rosters and the returned ones (any month) in one query: a treasurer's
@@ -247,7 +247,7 @@ def treasurer_start(*, user, today: date, units: list[WorkUnit] | None = None) -
         ],
     )
     start.returned = [
-        ReturnedRoster(r, upload_url(r.unit_id, r.period, base=upload), roster_url(r.pk))
+        ReturnedRoster(r, upload_url(r.unit_id, r.period), roster_url(r.pk))
         for r in rosters
         if r.status == Roster.Status.RETURNED
     ][:QUEUE_LENGTH]
@@ -302,7 +302,7 @@ def treasurer_start(*, user, today: date, units: list[WorkUnit] | None = None) -
         start.next_url = returned.fix_url
     elif missing:
         start.next_label = _("Unggah roster %(unit)s bulan ini") % {"unit": missing.unit.code}
-        start.next_url = upload_url(missing.unit.pk, period, base=upload)
+        start.next_url = upload_url(missing.unit.pk, period)
     elif start.unpaid:
         start.next_label = _("Catat pembayaran tagihan %(bill)s") % {"bill": start.unpaid[0].bill}
         start.next_url = address("admin:enrollment_payment_add")
