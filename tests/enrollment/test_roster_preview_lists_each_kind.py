@@ -231,3 +231,21 @@ def test_the_workbook_of_a_preview_whose_file_is_gone_is_not_found(client, world
     response = client.get(reverse("admin:enrollment_roster_upload_changes", args=[upload.pk]))
 
     assert response.status_code == 404
+
+
+def test_the_summary_and_the_warning_write_large_counts_with_thousands_dots(
+    client, world, opd_treasurer
+):
+    _january(world, range(1, 4))
+    upload = roster_preview(
+        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(_rows([50])), by=opd_treasurer
+    ).upload
+    upload.summary.update(row_count=1000, created=1000, left=20000, before_count=20000)
+    upload.save()
+    client.force_login(opd_treasurer)
+
+    page = client.get(reverse("admin:enrollment_roster_upload_preview", args=[upload.pk]))
+
+    html = page.content.decode()
+    assert "<td>1.000</td><td>1.000</td><td>0</td><td>0</td><td>20.000</td>" in html
+    assert "20.000 dari 20.000 pekerja" in html
