@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from urllib.parse import quote, urlencode
@@ -13,6 +14,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from bpjs_tracker.dashboard import interfaces
 from bpjs_tracker.dashboard.addresses import address
@@ -68,7 +70,10 @@ def double_candidates(today: date) -> list[int]:
     history, resolutions) or the day changes, so the list is kept in the cache under those
     maxima and recomputed after any change."""
     key = "queues:double-candidates:" + ":".join(str(v) for v in (today, *_doubles_version()))
-    candidates = cache.get(key)
+    try:
+        candidates = cache.get(key)
+    except RedisError:  # a shared cache that is down (DJANGO_CACHE_URL): compute, as without one
+        candidates = None
     if candidates is None:
         candidates = list(
             Membership.objects.filter(_active_jkk(today))
@@ -78,7 +83,8 @@ def double_candidates(today: date) -> list[int]:
             .filter(low__lt=F("high"))
             .values_list("worker_id", flat=True)
         )
-        cache.set(key, candidates, 24 * 3600)
+        with suppress(RedisError):
+            cache.set(key, candidates, 24 * 3600)
     return candidates
 
 
