@@ -68,14 +68,17 @@ def test_counts_per_kind_are_the_true_counts(world, opd_treasurer, cap):
     assert (kinds.count("created"), kinds.count("updated"), kinds.count("left")) == (3, 3, 2)
 
 
+def _cut_preview(world, by):
+    """Eight workers in January; March's file keeps one and brings ten: 10 new, 7 leaving."""
+    _january(world, range(1, 9))
+    file = _rows([1]) + _rows(range(100, 110))
+    return roster_preview(unit=world.kdi_dlhk, period=MAR, upload=roster_csv(file), by=by).upload
+
+
 def test_preview_page_shows_true_counts_and_says_when_a_list_is_cut(
     client, world, opd_treasurer, cap
 ):
-    _january(world, range(1, 9))
-    file = _rows([1]) + _rows(range(100, 110))
-    upload = roster_preview(
-        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(file), by=opd_treasurer
-    ).upload
+    upload = _cut_preview(world, opd_treasurer)
     client.force_login(opd_treasurer)
 
     page = client.get(reverse("admin:enrollment_roster_upload_preview", args=[upload.pk]))
@@ -204,11 +207,7 @@ def test_an_imported_upload_points_to_the_rosters_changes_instead(
 ):
     from enrollment.services.rosters import roster_upload_confirm
 
-    _january(world, range(1, 9))
-    file = _rows([1]) + _rows(range(100, 110))
-    upload = roster_preview(
-        unit=world.kdi_dlhk, period=MAR, upload=roster_csv(file), by=opd_treasurer
-    ).upload
+    upload = _cut_preview(world, opd_treasurer)
     roster = roster_upload_confirm(upload=upload, by=opd_treasurer, typed="7").roster
     client.force_login(opd_treasurer)
     url = reverse("admin:enrollment_roster_upload_changes", args=[upload.pk])
