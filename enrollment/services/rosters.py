@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -91,9 +92,6 @@ SUMMARY_LIMIT = 1000  # problems and double enrolments kept in an upload's store
 # Changes kept per kind (created / updated / left) in an upload's stored preview; the summary's
 # counts are the true totals and the preview page says when a list is cut.
 CHANGES_LISTED = 200
-# A file this large (checked in a job, jobs/) probably holds most of the stored roster, which
-# is then read whole beside the parse (`_ReadAhead`); a smaller one reads only its own NIKs.
-READ_AHEAD_MIN_BYTES = 512 * 1024
 PROGRESS_EVERY = 5000  # rows between two progress reports while a file is read
 
 # `progress(total=…, read=…, checked=…, written=…)`: counts for a job's progress bar (jobs/),
@@ -644,7 +642,7 @@ class _Prefetched:
 class _ReadAhead:
     """Starts the read-ahead of the compared roster when the file's parse begins (once).
 
-    Only for a large file (`READ_AHEAD_MIN_BYTES`, a file checked in a job): it probably
+    Only for a large file (`ROSTER_JOB_MIN_BYTES`, checked in a job): it probably
     holds most of the stored roster, which is then read beside the parse. A small file
     against a large roster reads only the stored rows of its own NIKs and counts the rest
     in SQL (`_compare_with`): reading a 20,000-row roster for a 1,000-row file cost a web
@@ -654,7 +652,7 @@ class _ReadAhead:
     def __init__(self, unit: WorkUnit, period: date, *, size: int | None = None):
         self.unit, self.period = unit, period
         self.future: Future | None = None
-        self.started = size is not None and size < READ_AHEAD_MIN_BYTES
+        self.started = size is not None and size < settings.ROSTER_JOB_MIN_BYTES
 
     def start(self) -> None:
         if not self.started:
