@@ -544,6 +544,13 @@ _CHANGE_ROW = '<tr><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></t
 _UPDATED_ROW = '<tr><td>{}</td><td>{}</td><td class="money">{}</td><td>{}</td><td>{}</td></tr>'
 
 
+def _change_cells(kind: str, change: dict) -> tuple:
+    """A listed change's cells: name, (what changed,) wage, NIK, row in the file."""
+    described = [describe_changes(change.get("changes") or {})] if kind == "updated" else []
+    wage = format_rupiah(change.get("wage")) or "–"
+    return (change["name"], *described, wage, change["nik"], change.get("row") or "–")
+
+
 def _change_sections(summary: dict) -> list[dict]:
     """The preview's tables of new, changed and leaving workers: each with the true count
     (the summary's), the rows listed (the first of each kind) and whether the list is cut."""
@@ -555,25 +562,8 @@ def _change_sections(summary: dict) -> list[dict]:
         total = max(summary.get(kind) or 0, len(items))
         if not total:
             continue
-        if kind == "updated":
-            rows = format_html_join(
-                "",
-                _UPDATED_ROW,
-                (
-                    (c["name"], describe_changes(c.get("changes") or {}),
-                     format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
-                    for c in items
-                ),
-            )  # fmt: skip
-        else:
-            rows = format_html_join(
-                "",
-                _CHANGE_ROW,
-                (
-                    (c["name"], format_rupiah(c.get("wage")) or "–", c["nik"], c.get("row") or "–")
-                    for c in items
-                ),
-            )
+        row = _UPDATED_ROW if kind == "updated" else _CHANGE_ROW
+        rows = format_html_join("", row, (_change_cells(kind, c) for c in items))
         sections.append(
             {
                 "kind": kind,

@@ -5,19 +5,18 @@ from __future__ import annotations
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.core.cache import cache
 from django.db import connections, router
 from django.db.models import BigIntegerField, Count, F, Max, Min, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from bpjs_tracker.dashboard import interfaces
-from bpjs_tracker.dashboard.addresses import address
+from bpjs_tracker.dashboard.addresses import INT_PK, ChangeUrls, address
 from bpjs_tracker.roles import scope_for
 from enrollment.models import (
     Bill,
@@ -168,22 +167,6 @@ def branch_queues(*, user, today: date) -> dict:
         "memberships_url": address("admin:enrollment_membership_changelist"),
         "bills_url": address("admin:enrollment_bill_changelist"),
     }
-
-
-PK = "\x00pk\x00"  # a placeholder, quoted by reverse as below, never in a real address
-_PK_QUOTED = quote(PK, safe=RFC3986_SUBDELIMS + "/~:@")
-INT_PK = 987654321  # the same for an address that takes only a number
-
-
-class ChangeUrls:
-    """Admin change pages of one model for any pk: resolved once (with a placeholder for the pk),
-    not once per line with `{% url %}` as the lists did."""
-
-    def __init__(self, name: str):
-        self.template = address(f"admin:{name}_change", PK)
-
-    def __call__(self, pk) -> str:
-        return self.template.replace(_PK_QUOTED, quote(str(pk), safe=RFC3986_SUBDELIMS + "/~:@"))
 
 
 @dataclass

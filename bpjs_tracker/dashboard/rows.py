@@ -32,13 +32,6 @@ ID = "\x00id\x00"
 _CODE_QUOTED = quote_plus(CODE)
 _ID_QUOTED = quote_plus(ID)
 
-# The figures that link, in the order of the table's columns (see report.table_columns).
-LINKED = (
-    "covered", "units", "units_verified", "units_submitted", "units_returned",
-    "units_paid_full_year", "arrears", "units_in_arrears", "claims_open", "claims_paid",
-    "claims_late",
-)  # fmt: skip
-
 
 def _changelist(name: str) -> str:
     return address(f"admin:{name}_changelist")
